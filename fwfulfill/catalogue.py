@@ -1,0 +1,456 @@
+"""The catalogue of everything that can go wrong: API error codes, transport failures and input problems.
+
+Each entry has a title, a plain explanation, what to do next, and the exit code it leads to. Rendering reads
+this catalogue; no other module hard-codes a message for a code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    BUG = 1
+    INVALID_INPUT = 2
+    API_REFUSED = 3
+    AUTH = 4
+    UNAVAILABLE = 5
+    BATCH_INCOMPLETE = 6
+    INTERRUPTED = 130
+
+
+@dataclass(frozen=True)
+class Entry:
+    code: str
+    title: str
+    explanation: str
+    hint: str
+    exit_code: ExitCode
+
+
+def _api(code: str, title: str, explanation: str, hint: str, exit_code: ExitCode) -> Entry:
+    return Entry(code, title, explanation, hint, exit_code)
+
+
+_REFUSED = ExitCode.API_REFUSED
+_INPUT = ExitCode.INVALID_INPUT
+
+_ENTRIES: tuple[Entry, ...] = (
+    # ---- Documented API codes (API-NOTES.md) ----
+    _api(
+        "FULFILLMENT_ALREADY_EXISTS",
+        "Fulfillment already exists",
+        "Fourthwall already has this fulfillment (same order and tracking number).",
+        "Nothing to do: the customer already has this tracker. Use another tracking number for a "
+        "new package.",
+        _REFUSED,
+    ),
+    _api(
+        "FULFILLMENT_ORDER_INVALID_VARIANT",
+        "Variant not on this order",
+        "The variant is not one of the items of this order.",
+        "Check the SKU or variant id with `fwfulfill orders show ORDER`.",
+        _REFUSED,
+    ),
+    _api(
+        "FULFILLMENT_VARIANT_QUANTITY_TO_HIGH",
+        "Quantity too high",
+        "More units than are left to fulfill for this variant ({fulfillable} left, {quantity} asked).",
+        "Lower the quantity to what is left, or check whether another tool already shipped it.",
+        _REFUSED,
+    ),
+    _api(
+        "FULFILLMENT_INVALID_SHOP_ORDER",
+        "Order belongs to another shop",
+        "The order exists but not in the shop these credentials belong to.",
+        "Check the profile (`fwfulfill auth status`) or the order reference.",
+        _REFUSED,
+    ),
+    _api(
+        "FULFILLMENT_ORDER_NOT_FOUND",
+        "Order not found",
+        "Fourthwall has no order with this id.",
+        "Check the order id; `fwfulfill orders list` shows the shop's orders.",
+        _REFUSED,
+    ),
+    _api(
+        "OFFER_VARIANT_NOT_FOUND_ERROR",
+        "Variant not found",
+        "Fourthwall has no product variant with this id.",
+        "Check the variant id with `fwfulfill orders show ORDER`.",
+        _REFUSED,
+    ),
+    _api(
+        "ORDER_ID_NOT_FOUND",
+        "Order not found",
+        "Fourthwall has no order with this id.",
+        "Check the order id; `fwfulfill orders list` shows the shop's orders.",
+        _REFUSED,
+    ),
+    _api(
+        "ORDER_FRIENDLY_ID_NOT_FOUND",
+        "Order not found",
+        "Fourthwall has no order with this friendly id.",
+        "Check the order number (like D3XZFWPP); `fwfulfill orders list` shows the shop's orders.",
+        _REFUSED,
+    ),
+    _api(
+        "CHECKOUT_NOT_FOUND_ERROR",
+        "Order not found",
+        "Fourthwall has no order with this id.",
+        "Check the order id; `fwfulfill orders list` shows the shop's orders.",
+        _REFUSED,
+    ),
+    _api(
+        "OPEN_API_TOO_MANY_REQUESTS",
+        "Rate limited",
+        "The shop's limit of 100 requests per 10 seconds was exceeded (it is shared with every "
+        "app using the shop's API).",
+        "Wait a minute and run the command again; lower --rate if other tools use the API too.",
+        ExitCode.UNAVAILABLE,
+    ),
+    # ---- HTTP and transport outcomes without a documented code ----
+    _api(
+        "UNAUTHORIZED",
+        "Credentials rejected",
+        "Fourthwall did not accept the API username and password (or token).",
+        "Run `fwfulfill auth login` to store working credentials, or fix FOURTHWALL_API_USERNAME"
+        " / FOURTHWALL_API_PASSWORD.",
+        ExitCode.AUTH,
+    ),
+    _api(
+        "FORBIDDEN",
+        "Not allowed",
+        "The credentials work but may not do this (a token needs the order_read and "
+        "fulfillment_write scopes).",
+        "Use the shop's Open API user (`fwfulfill auth login`) or a token with those scopes.",
+        ExitCode.AUTH,
+    ),
+    _api(
+        "CREDENTIALS_MISSING",
+        "No credentials",
+        "No API credentials were found in the environment, the keyring or the config directory.",
+        "Run `fwfulfill auth login`, set FOURTHWALL_API_USERNAME and FOURTHWALL_API_PASSWORD, or "
+        "try `--sandbox`.",
+        ExitCode.AUTH,
+    ),
+    _api(
+        "KEYRING_UNAVAILABLE",
+        "No usable keyring",
+        "The operating system's keyring could not be used.",
+        "Set FOURTHWALL_API_USERNAME and FOURTHWALL_API_PASSWORD, or run `fwfulfill auth login "
+        "--insecure-storage` to keep them in a file only you can read.",
+        ExitCode.AUTH,
+    ),
+    _api(
+        "SERVER_ERROR",
+        "Fourthwall server error",
+        "Fourthwall answered with a server error.",
+        "Try again in a few minutes; see https://status.fourthwall.com if it persists.",
+        ExitCode.UNAVAILABLE,
+    ),
+    _api(
+        "NETWORK_ERROR",
+        "Network error",
+        "Could not reach the Fourthwall API.",
+        "Check the internet connection (and --api-url), then run the command again.",
+        ExitCode.UNAVAILABLE,
+    ),
+    _api(
+        "TIMEOUT",
+        "No answer in time",
+        "The Fourthwall API did not answer in time.",
+        "Run the command again; a fulfillment in doubt is checked before it is sent again.",
+        ExitCode.UNAVAILABLE,
+    ),
+    _api(
+        "UNEXPECTED_RESPONSE",
+        "Unexpected answer",
+        "Fourthwall answered in a way fwfulfill does not know.",
+        "Run again with -v to see the exchange; report it if it persists.",
+        ExitCode.API_REFUSED,
+    ),
+    _api(
+        "BAD_REQUEST",
+        "Request refused",
+        "Fourthwall refused the request as invalid.",
+        "Run again with -v to see the exchange; check the order, items and tracking number.",
+        ExitCode.API_REFUSED,
+    ),
+    _api(
+        "NOT_FOUND",
+        "Not found",
+        "Fourthwall has no such resource.",
+        "Check the order reference; `fwfulfill orders list` shows the shop's orders.",
+        ExitCode.API_REFUSED,
+    ),
+    # ---- Outcomes of a send whose result cannot be known ----
+    _api(
+        "OUTCOME_UNCERTAIN",
+        "Outcome uncertain",
+        "The request was sent but its answer was lost; a check found that the items may already "
+        "be fulfilled ({fulfillable} left).",
+        "Look at the order in the Fourthwall dashboard before sending it again.",
+        ExitCode.BATCH_INCOMPLETE,
+    ),
+    # ---- Input problems (nothing is sent for them) ----
+    _api(
+        "invalid_order_reference",
+        "Invalid order reference",
+        "The order reference is neither an order UUID nor a friendly id.",
+        "Use the order's UUID or its 8-character friendly id (like D3XZFWPP).",
+        _INPUT,
+    ),
+    _api(
+        "order_not_found",
+        "Order not found",
+        "The shop has no order with this reference.",
+        "Check the order reference; `fwfulfill orders list` shows the shop's orders.",
+        _INPUT,
+    ),
+    _api(
+        "order_cancelled",
+        "Order cancelled",
+        "The order is cancelled; Fourthwall will not ship it.",
+        "Remove its rows (or arguments); nothing is sent for this order.",
+        _INPUT,
+    ),
+    _api(
+        "order_already_shipped",
+        "Order already shipped",
+        "The order's status says every item already has a tracker.",
+        "Check the order in the dashboard; Fourthwall will refuse items that are already fulfilled.",
+        _INPUT,
+    ),
+    _api(
+        "variant_not_on_order",
+        "Item not on the order",
+        "The SKU or variant is not one of this order's items.",
+        "Use a SKU or variant id listed by `fwfulfill orders show ORDER`.",
+        _INPUT,
+    ),
+    _api(
+        "sku_ambiguous",
+        "SKU matches several variants",
+        "The SKU names more than one variant of this order.",
+        "Give the variant id instead of the SKU.",
+        _INPUT,
+    ),
+    _api(
+        "variant_sku_mismatch",
+        "Variant id and SKU disagree",
+        "The variant id and the SKU name different items of the order.",
+        "Fix one of the two columns so they name the same item.",
+        _INPUT,
+    ),
+    _api(
+        "invalid_quantity",
+        "Invalid quantity",
+        "The quantity must be a whole number of 1 or more.",
+        "Write a whole number like 1 or 2.",
+        _INPUT,
+    ),
+    _api(
+        "quantity_exceeds_order",
+        "More than was ordered",
+        "The quantity is more than the order has left to ship.",
+        "Lower the quantity to what was ordered (`fwfulfill orders show ORDER`).",
+        _INPUT,
+    ),
+    _api(
+        "nothing_left",
+        "Nothing left to ship",
+        "Every item of this order is already fulfilled by fwfulfill.",
+        "Nothing to do; `fwfulfill history ORDER` shows what was sent.",
+        _INPUT,
+    ),
+    _api(
+        "invalid_variant",
+        "Invalid item",
+        "The item must be a variant UUID or a SKU, optionally followed by :QUANTITY.",
+        "Write it like TEE-BLK-M:2 or a variant UUID.",
+        _INPUT,
+    ),
+    _api(
+        "missing_carrier",
+        "Carrier missing",
+        "No carrier was given for the tracking number.",
+        "Write the tracking as CARRIER:NUMBER (like usps:9400...) or add a carrier column.",
+        _INPUT,
+    ),
+    _api(
+        "missing_tracking",
+        "Tracking number missing",
+        "The tracking number is empty.",
+        "Fill in the tracking number.",
+        _INPUT,
+    ),
+    _api(
+        "missing_order",
+        "Order reference missing",
+        "The order reference is empty.",
+        "Fill in the order number.",
+        _INPUT,
+    ),
+    _api(
+        "unknown_carrier",
+        "Unknown carrier",
+        "The carrier is not one fwfulfill knows; it is sent exactly as written.",
+        "Check the spelling; `fwfulfill carriers` lists the known carriers.",
+        _INPUT,
+    ),
+    _api(
+        "carrier_inferred",
+        "Carrier taken from the tracking number",
+        "No carrier was given; the tracking number's format names it.",
+        "Add a carrier column to be explicit.",
+        _INPUT,
+    ),
+    _api(
+        "tracking_format_mismatch",
+        "Tracking number belongs to another carrier",
+        "The tracking number has the distinctive format of a different carrier.",
+        "Check the carrier and the tracking number of this row.",
+        _INPUT,
+    ),
+    _api(
+        "tracking_check_digit",
+        "Tracking number check digit fails",
+        "The tracking number does not pass the carrier's check-digit rule; it may be mistyped.",
+        "Compare it with the label; it is sent as written if you go on.",
+        _INPUT,
+    ),
+    _api(
+        "invalid_tracking",
+        "Invalid tracking number",
+        "The tracking number has characters no carrier uses.",
+        "Use only letters and digits, as printed on the label.",
+        _INPUT,
+    ),
+    _api(
+        "excel_scientific_notation",
+        "Number damaged by Excel",
+        "Excel turned this number into scientific notation (like 9.40011E+21); the real digits are "
+        "lost.",
+        "Re-export from the shipping tool, or format the column as Text in Excel before saving.",
+        _INPUT,
+    ),
+    _api(
+        "excel_precision_loss",
+        "Number damaged by Excel",
+        "Excel keeps only 15 significant digits: the end of this long number became zeros.",
+        "Re-export from the shipping tool, or format the column as Text in Excel before saving.",
+        _INPUT,
+    ),
+    _api(
+        "excel_leading_zero_lost",
+        "Leading zero lost",
+        "Excel dropped the leading zero of this number.",
+        "Re-export from the shipping tool, or format the column as Text in Excel before saving.",
+        _INPUT,
+    ),
+    _api(
+        "ambiguous_packages",
+        "Several boxes, items unknown",
+        "The order has several new tracking numbers but the rows do not say which items went in "
+        "which box.",
+        "Add SKU and quantity columns, one row per item and box.",
+        _INPUT,
+    ),
+    _api(
+        "order_has_errors",
+        "Order held back",
+        "Another row of this order has an error, so nothing is sent for the whole order.",
+        "Fix the other rows of this order and run again.",
+        _INPUT,
+    ),
+    _api(
+        "shared_tracking",
+        "Tracking number shared by several orders",
+        "Several orders use the same tracking number (one parcel to one customer).",
+        "Nothing to do if they really went in one box.",
+        _INPUT,
+    ),
+    _api(
+        "duplicate_row",
+        "Duplicate row",
+        "The row is identical to an earlier one and is counted once.",
+        "Remove the duplicate if it is a mistake.",
+        _INPUT,
+    ),
+    _api(
+        "skipped_row",
+        "Row skipped",
+        "The row is marked voided, refunded or a return.",
+        "Nothing to do.",
+        _INPUT,
+    ),
+    _api(
+        "already_fulfilled",
+        "Already sent",
+        "fwfulfill already created this fulfillment in an earlier run.",
+        "Nothing to do; `fwfulfill history ORDER` shows it.",
+        _INPUT,
+    ),
+    _api(
+        "encoding_fallback",
+        "Not UTF-8",
+        "The file is not UTF-8; it was read as Windows-1252 (what Excel on Windows writes).",
+        "Check accented names in the output; pass --encoding to choose another encoding.",
+        _INPUT,
+    ),
+    _api(
+        "unreadable_file",
+        "File cannot be read",
+        "The file could not be read as a CSV.",
+        "Check the path, the encoding (--encoding) and the delimiter (--delimiter).",
+        _INPUT,
+    ),
+    _api(
+        "missing_columns",
+        "Required columns not found",
+        "No column for the order or the tracking number was recognised.",
+        "Name them with --map order=COLUMN --map tracking=COLUMN.",
+        _INPUT,
+    ),
+)
+
+CATALOGUE: dict[str, Entry] = {entry.code: entry for entry in _ENTRIES}
+
+# Codes that mean "the order does not exist", whatever the endpoint calls it.
+ORDER_NOT_FOUND_CODES: frozenset[str] = frozenset(
+    {"ORDER_ID_NOT_FOUND", "ORDER_FRIENDLY_ID_NOT_FOUND", "CHECKOUT_NOT_FOUND_ERROR",
+     "FULFILLMENT_ORDER_NOT_FOUND", "NOT_FOUND"}
+)
+
+
+def lookup(code: str) -> Entry:
+    """The entry for `code`; an unknown API code still gets a useful generic entry."""
+    entry = CATALOGUE.get(code)
+    if entry is not None:
+        return entry
+    return Entry(
+        code,
+        code.replace("_", " ").capitalize(),
+        "Fourthwall answered with a code fwfulfill does not know.",
+        "Run again with -v to see the exchange; report the code if it persists.",
+        ExitCode.API_REFUSED,
+    )
+
+
+def explain(code: str, fields: dict[str, object] | None = None) -> str:
+    """The explanation of `code`, with the fields of the error body filled in where it names them."""
+    text = lookup(code).explanation
+    if fields:
+        try:
+            return text.format_map(_Missing(fields))
+        except (ValueError, IndexError):
+            return text
+    return text.format_map(_Missing({}))
+
+
+class _Missing(dict[str, object]):
+    def __missing__(self, key: str) -> str:
+        return "?"

@@ -1,0 +1,30 @@
+"""Names and defaults shared by every layer: environment variables, the API's base URL and its limits."""
+
+from __future__ import annotations
+
+from typing import Final
+
+API_BASE_URL: Final = "https://api.fourthwall.com"
+API_PREFIX: Final = "/open-api/v1.0"
+
+# The documented per-shop limit, shared by every endpoint (API-NOTES.md, "Rate limit").
+RATE_LIMIT_REQUESTS: Final = 100
+RATE_LIMIT_WINDOW_SECONDS: Final = 10.0
+ORDER_PAGE_SIZE_MAX: Final = 100
+
+# Credentials, the peer convention (API-NOTES.md).
+ENV_USERNAME: Final = "FOURTHWALL_API_USERNAME"
+ENV_PASSWORD: Final = "FOURTHWALL_API_PASSWORD"  # noqa: S105 - a variable name, not a secret
+ENV_ACCESS_TOKEN: Final = "FOURTHWALL_ACCESS_TOKEN"  # noqa: S105
+
+# fwfulfill's own settings.
+ENV_PROFILE: Final = "FWFULFILL_PROFILE"
+ENV_CONFIG_DIR: Final = "FWFULFILL_CONFIG_DIR"
+ENV_STATE_DIR: Final = "FWFULFILL_STATE_DIR"
+ENV_API_URL: Final = "FWFULFILL_API_URL"
+ENV_NO_COLOR: Final = "NO_COLOR"
+
+APP_NAME: Final = "fwfulfill"
+KEYRING_SERVICE: Final = "fwfulfill"
+DEFAULT_PROFILE: Final = "default"
+SANDBOX_SHOP_LABEL: Final = "sandbox"
