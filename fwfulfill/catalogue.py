@@ -409,6 +409,35 @@ _ENTRIES: tuple[Entry, ...] = (
         _INPUT,
     ),
     _api(
+        "invalid_api_url",
+        "Invalid API URL",
+        "The API URL must be https, or plain http to this machine only (a local sandbox).",
+        "Use https://api.fourthwall.com or http://127.0.0.1:PORT for a sandbox.",
+        _INPUT,
+    ),
+    _api(
+        "invalid_status",
+        "Unknown order status",
+        "The status is not one Fourthwall uses.",
+        "Use one of CONFIRMED, PARTIALLY_IN_PRODUCTION, IN_PRODUCTION, PARTIALLY_SHIPPED, SHIPPED, "
+        "PARTIALLY_DELIVERED, DELIVERED, CANCELLED, COMPLETED.",
+        _INPUT,
+    ),
+    _api(
+        "invalid_since",
+        "Invalid date",
+        "The date is not in a form fwfulfill reads.",
+        "Write it like 2026-11-01, 2026-11-01T08:00:00Z, 7d or 24h.",
+        _INPUT,
+    ),
+    _api(
+        "invalid_option",
+        "Invalid option",
+        "An option has a value fwfulfill cannot use.",
+        "See the command's --help.",
+        _INPUT,
+    ),
+    _api(
         "missing_columns",
         "Required columns not found",
         "No column for the order or the tracking number was recognised.",
@@ -421,8 +450,13 @@ CATALOGUE: dict[str, Entry] = {entry.code: entry for entry in _ENTRIES}
 
 # Codes that mean "the order does not exist", whatever the endpoint calls it.
 ORDER_NOT_FOUND_CODES: frozenset[str] = frozenset(
-    {"ORDER_ID_NOT_FOUND", "ORDER_FRIENDLY_ID_NOT_FOUND", "CHECKOUT_NOT_FOUND_ERROR",
-     "FULFILLMENT_ORDER_NOT_FOUND", "NOT_FOUND"}
+    {
+        "ORDER_ID_NOT_FOUND",
+        "ORDER_FRIENDLY_ID_NOT_FOUND",
+        "CHECKOUT_NOT_FOUND_ERROR",
+        "FULFILLMENT_ORDER_NOT_FOUND",
+        "NOT_FOUND",
+    }
 )
 
 

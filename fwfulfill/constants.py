@@ -23,6 +23,8 @@ ENV_CONFIG_DIR: Final = "FWFULFILL_CONFIG_DIR"
 ENV_STATE_DIR: Final = "FWFULFILL_STATE_DIR"
 ENV_API_URL: Final = "FWFULFILL_API_URL"
 ENV_NO_COLOR: Final = "NO_COLOR"
+# Seconds to wait for an answer (the sandbox's stall faults in tests need a short one).
+ENV_READ_TIMEOUT: Final = "FWFULFILL_READ_TIMEOUT"
 
 APP_NAME: Final = "fwfulfill"
 KEYRING_SERVICE: Final = "fwfulfill"

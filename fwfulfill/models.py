@@ -178,3 +178,24 @@ class ApiErrorBody(BaseModel):
 
     def field(self, name: str) -> Any:
         return (self.model_extra or {}).get(name)
+
+
+def order_summary(order: Order) -> dict[str, Any]:
+    """The facts `orders show` and `orders list` print, as JSON."""
+    return {
+        "id": order.id,
+        "friendlyId": order.friendly_id,
+        "status": order.status,
+        "email": order.email,
+        "customer": {"name": order.customer_name, "country": order.country},
+        "createdAt": order.created_at,
+        "items": [
+            {
+                "variantId": offer.variant.id,
+                "sku": offer.variant.sku,
+                "name": offer.variant.name or offer.name,
+                "quantity": offer.variant.quantity,
+            }
+            for offer in order.offers
+        ],
+    }
