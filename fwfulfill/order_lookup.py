@@ -1,0 +1,155 @@
+"""Reading orders from the shop: one by reference, or many in as few requests as the rate limit allows.
+
+At 100 requests per 10 s, reading 1,000 orders one by one costs 100 s. When the orders named are many, the
+shop's open orders are read in pages of 100 instead (the first page's `total` says what that costs), and
+only what the pages did not hold is read one by one. Every read goes through the client's rate limiter.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from fwfulfill.catalogue import ORDER_NOT_FOUND_CODES
+from fwfulfill.client import ApiClient
+from fwfulfill.constants import ORDER_PAGE_SIZE_MAX
+from fwfulfill.errors import ApiError, InputError
+from fwfulfill.models import OPEN_STATUSES, Order, OrderPage
+from fwfulfill.references import OrderReference
+
+# Below this many orders, single reads are never worse than a first page that might not hold them.
+_PAGING_THRESHOLD = 3
+_FRIENDLY_ID_LENGTH = 8
+
+
+def is_not_found(error: ApiError) -> bool:
+    return error.status == 404 or error.code in ORDER_NOT_FOUND_CODES
+
+
+def fetch_order(client: ApiClient, reference: OrderReference, target: str | None = None) -> Order:
+    """The order named by `reference` (one GET); `order_not_found` as an input error when absent."""
+    found = _read_one(client, reference)
+    if found is None:
+        raise InputError(
+            "order_not_found", f"order {reference} was not found in this shop.", target=target
+        )
+    return found
+
+
+def _read_one(client: ApiClient, reference: OrderReference) -> Order | None:
+    try:
+        if reference.order_id is not None:
+            return client.order(reference.order_id)
+        return client.order_by_friendly_id(reference.key)
+    except ApiError as error:
+        if is_not_found(error):
+            return None
+        raise
+
+
+@dataclass
+class Resolution:
+    """Each reference key that was found, mapped to its order; the rest with the reason."""
+
+    orders: dict[str, Order] = field(default_factory=dict)
+    missing: dict[str, InputError] = field(default_factory=dict)
+    requests: int = 0
+    pages: int = 0
+
+
+def resolve_orders(
+    client: ApiClient,
+    references: Iterable[OrderReference],
+    *,
+    workers: int = 8,
+    on_progress: Callable[[int], None] | None = None,
+) -> Resolution:
+    """Read every distinct order once, by pages of open orders when that is cheaper."""
+    wanted = {ref.key: ref for ref in references}
+    resolution = Resolution()
+    if len(wanted) >= _PAGING_THRESHOLD:
+        _resolve_from_pages(client, wanted, resolution, workers)
+    remaining = [ref for key, ref in wanted.items() if key not in resolution.orders]
+    with ThreadPoolExecutor(max(1, workers)) as pool:
+        for ref, order in zip(remaining, pool.map(lambda r: _read_one(client, r), remaining)):
+            resolution.requests += 1
+            if order is not None:
+                resolution.orders[ref.key] = order
+            else:
+                resolution.missing[ref.key] = _not_found(client, ref, resolution)
+            if on_progress is not None:
+                on_progress(1)
+    return resolution
+
+
+def _resolve_from_pages(
+    client: ApiClient,
+    wanted: dict[str, OrderReference],
+    resolution: Resolution,
+    workers: int,
+) -> None:
+    first = _page(client, 0)
+    resolution.requests += 1
+    resolution.pages += 1
+    _take(first, wanted, resolution)
+    unresolved = len(wanted) - len(resolution.orders)
+    total_pages = _total_pages(first)
+    if total_pages is not None:
+        # Pages left to read vs single reads for what is still unresolved: take the cheaper.
+        if total_pages - 1 >= unresolved:
+            return
+        numbers = range(1, total_pages)
+        with ThreadPoolExecutor(max(1, workers)) as pool:
+            for page in pool.map(lambda n: _page(client, n), numbers):
+                resolution.requests += 1
+                resolution.pages += 1
+                _take(page, wanted, resolution)
+        return
+    # No totals in the answer: read on while pages are full and cheaper than single reads.
+    page, number = first, 0
+    while len(page.results) >= ORDER_PAGE_SIZE_MAX and len(wanted) - len(resolution.orders) > 1:
+        number += 1
+        page = _page(client, number)
+        resolution.requests += 1
+        resolution.pages += 1
+        _take(page, wanted, resolution)
+
+
+def _total_pages(page: OrderPage) -> int | None:
+    if page.total_pages is not None:
+        return page.total_pages
+    if page.total is not None:
+        return max(1, math.ceil(page.total / ORDER_PAGE_SIZE_MAX))
+    return None
+
+
+def _page(client: ApiClient, number: int) -> OrderPage:
+    return client.list_orders(
+        page=number,
+        size=ORDER_PAGE_SIZE_MAX,
+        statuses=[status.value for status in OPEN_STATUSES],
+    )
+
+
+def _take(page: OrderPage, wanted: dict[str, OrderReference], resolution: Resolution) -> None:
+    for order in page.results:
+        for key in (order.id, order.friendly_id.upper()):
+            if key in wanted:
+                resolution.orders[key] = order
+
+
+def _not_found(client: ApiClient, ref: OrderReference, resolution: Resolution) -> InputError:
+    """Why `ref` is missing; a numeric friendly id may have lost its leading zeros in Excel."""
+    key = ref.key
+    if ref.friendly_id and key.isdigit() and len(key) < _FRIENDLY_ID_LENGTH:
+        padded = OrderReference(ref.text, friendly_id=key.zfill(_FRIENDLY_ID_LENGTH))
+        resolution.requests += 1
+        if _read_one(client, padded) is not None:
+            return InputError(
+                "excel_leading_zero_lost",
+                f"order {key} is not in the shop but {padded.key} is: Excel dropped its leading "
+                "zeros. Re-export with the order column formatted as Text.",
+            )
+    return InputError("order_not_found", f"order {ref} was not found in this shop.")

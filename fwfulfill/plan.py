@@ -1,0 +1,147 @@
+"""The plan: what fwfulfill is about to create, what it found wrong, and (after sending) what happened.
+
+Planning produces it (`planner`), sending fills in outcomes (`sending`), rendering reads it. The JSON
+shape of `to_json` is a documented contract (README, "JSON output").
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+class Status(str, Enum):
+    """Where a fulfillment stands: a planning status, then exactly one outcome after sending."""
+
+    PLANNED = "planned"
+    BLOCKED = "blocked"  # not sent: a problem found while planning
+    SKIPPED = "skipped"  # already done by an earlier run (the ledger says so)
+    CREATED = "created"
+    ALREADY_EXISTS = "already_exists"
+    FAILED = "failed"
+    UNCERTAIN = "uncertain"
+
+
+# Outcomes that need a person's attention (exit code 6 when any is present after sending).
+UNSUCCESSFUL = frozenset({Status.FAILED, Status.UNCERTAIN})
+
+
+@dataclass(frozen=True)
+class Problem:
+    severity: Severity
+    code: str
+    message: str
+    lines: tuple[int, ...] = ()
+    order: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "lines": list(self.lines),
+            "severity": self.severity.value,
+            "code": self.code,
+            "order": self.order,
+            "message": self.message,
+        }
+
+
+@dataclass(frozen=True)
+class PlannedItem:
+    variant_id: str
+    quantity: int
+    sku: str = ""
+    name: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "variantId": self.variant_id,
+            "sku": self.sku,
+            "name": self.name,
+            "quantity": self.quantity,
+        }
+
+
+@dataclass
+class PlannedFulfillment:
+    """One fulfillment: one order, one tracking number, its items."""
+
+    order_ref: str  # as the input wrote it
+    tracking_number: str
+    tracking_company: str
+    items: list[PlannedItem] = field(default_factory=list)
+    lines: tuple[int, ...] = ()
+    order_id: str | None = None
+    friendly_id: str | None = None
+    carrier_key: str = "other"
+    status: Status = Status.PLANNED
+    previously_in_doubt: bool = (
+        False  # an earlier run lost the answer: re-check, never resend blindly
+    )
+    fulfillment_id: str | None = None
+    error_code: str | None = None
+    error_message: str | None = None
+
+    @property
+    def order_label(self) -> str:
+        return self.friendly_id or self.order_id or self.order_ref
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "lines": list(self.lines),
+            "orderId": self.order_id,
+            "friendlyId": self.friendly_id,
+            "orderReference": self.order_ref,
+            "items": [item.to_json() for item in self.items],
+            "trackingNumber": self.tracking_number,
+            "trackingCompany": self.tracking_company,
+            "status": self.status.value,
+            "fulfillmentId": self.fulfillment_id,
+        }
+        data["error"] = (
+            {"code": self.error_code, "message": self.error_message} if self.error_code else None
+        )
+        return data
+
+
+@dataclass
+class Plan:
+    fulfillments: list[PlannedFulfillment] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    columns: dict[str, str] = field(default_factory=dict)  # field -> column the input used
+    rows_read: int = 0
+
+    @property
+    def has_errors(self) -> bool:
+        return any(problem.severity is Severity.ERROR for problem in self.problems)
+
+    def to_send(self) -> list[PlannedFulfillment]:
+        return [f for f in self.fulfillments if f.status is Status.PLANNED]
+
+    def counts(self) -> Counter[str]:
+        return Counter(f.status.value for f in self.fulfillments)
+
+    def summary(self) -> dict[str, Any]:
+        severities = Counter(problem.severity.value for problem in self.problems)
+        return {
+            "rows": self.rows_read,
+            "fulfillments": len(self.fulfillments),
+            "byStatus": dict(sorted(self.counts().items())),
+            "errors": severities.get("error", 0),
+            "warnings": severities.get("warning", 0),
+            "infos": severities.get("info", 0),
+        }
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "columns": self.columns,
+            "fulfillments": [f.to_json() for f in self.fulfillments],
+            "problems": [problem.to_json() for problem in self.problems],
+            "summary": self.summary(),
+        }

@@ -1,0 +1,517 @@
+"""Turns drafts (what the user asked for) and the shop's orders into a checked plan (CSV-NOTES.md rules 2-7).
+
+A draft is one intended fulfillment before it is checked against its order: from `create`'s arguments or
+from CSV rows grouped by (order, tracking number). Planning needs no network: the orders are read before
+(`order_lookup`) and what fwfulfill already sent comes from the ledger.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from fwfulfill.catalogue import lookup
+from fwfulfill.models import SHIPPED_STATUSES, Order, Variant
+from fwfulfill.plan import Plan, PlannedFulfillment, PlannedItem, Problem, Severity, Status
+from fwfulfill.references import ItemReference, OrderReference
+
+
+@dataclass(frozen=True)
+class Draft:
+    """One intended fulfillment: an order, a tracking number, items (none = all that is left)."""
+
+    order: OrderReference
+    tracking_number: str
+    tracking_company: str
+    carrier_key: str = "other"
+    items: tuple[ItemReference, ...] = ()
+    lines: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class InputProblem:
+    """A problem found before planning (a bad cell), tied to the order it belongs to when known."""
+
+    problem: Problem
+    order: OrderReference | None = None
+
+
+class FulfillmentHistory(Protocol):
+    """What fwfulfill itself already sent (the ledger), as the planner needs it."""
+
+    def is_done(self, order_id: str, tracking_number: str) -> bool: ...
+
+    def sent_items(self, order_id: str, tracking_number: str) -> Mapping[str, int] | None:
+        """The items of a send whose outcome is in doubt (None when it is not in doubt)."""
+        ...
+
+    def fulfilled_quantities(
+        self, order_id: str, *, except_tracking: Iterable[str] = ()
+    ) -> Mapping[str, int]: ...
+
+
+class NoHistory:
+    def is_done(self, order_id: str, tracking_number: str) -> bool:
+        return False
+
+    def sent_items(self, order_id: str, tracking_number: str) -> Mapping[str, int] | None:
+        return None
+
+    def fulfilled_quantities(
+        self, order_id: str, *, except_tracking: Iterable[str] = ()
+    ) -> Mapping[str, int]:
+        return {}
+
+
+@dataclass
+class _OrderGroup:
+    order: Order
+    drafts: list[Draft] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    fulfillments: list[PlannedFulfillment] = field(default_factory=list)
+
+
+def problem(
+    code: str,
+    message: str,
+    lines: Iterable[int] = (),
+    order: str | None = None,
+    severity: Severity | None = None,
+) -> Problem:
+    """A problem with the catalogue's severity for its code unless told otherwise."""
+    return Problem(
+        severity or _default_severity(code), code, message, tuple(sorted(set(lines))), order
+    )
+
+
+_WARNINGS = frozenset(
+    {
+        "unknown_carrier",
+        "carrier_inferred",
+        "tracking_check_digit",
+        "order_already_shipped",
+        "shared_tracking",
+        "duplicate_row",
+        "encoding_fallback",
+    }
+)
+_INFOS = frozenset({"skipped_row", "already_fulfilled"})
+
+
+def _default_severity(code: str) -> Severity:
+    if code in _WARNINGS:
+        return Severity.WARNING
+    if code in _INFOS:
+        return Severity.INFO
+    return Severity.ERROR
+
+
+def build_plan(
+    drafts: Sequence[Draft],
+    orders: Mapping[str, Order],
+    *,
+    history: FulfillmentHistory | None = None,
+    input_problems: Sequence[InputProblem] = (),
+    missing: Mapping[str, Problem] | None = None,
+) -> Plan:
+    """Check every draft against its order; any error of an order blocks all of that order.
+
+    `orders` maps each reference key (UUID or friendly id) that was found to its order; `missing` maps a
+    reference key that could not be found to the problem saying why.
+    """
+    history = history or NoHistory()
+    plan = Plan()
+    groups: dict[str, _OrderGroup] = {}
+    for draft in drafts:
+        order = orders.get(draft.order.key)
+        if order is None:
+            plan.problems.append(_missing_problem(draft, missing or {}))
+            plan.fulfillments.append(_blocked(draft, "order_not_found"))
+            continue
+        groups.setdefault(order.id, _OrderGroup(order)).drafts.append(draft)
+    for item in input_problems:
+        plan.problems.append(item.problem)
+        order = orders.get(item.order.key) if item.order else None
+        if order is not None and item.problem.severity is Severity.ERROR:
+            groups.setdefault(order.id, _OrderGroup(order)).problems.append(item.problem)
+    for group in groups.values():
+        _plan_order(group, history)
+        plan.problems.extend(group.problems)
+        plan.fulfillments.extend(group.fulfillments)
+    _warn_shared_tracking(plan)
+    return plan
+
+
+def _missing_problem(draft: Draft, missing: Mapping[str, Problem]) -> Problem:
+    known = missing.get(draft.order.key)
+    if known is not None:
+        return problem(known.code, known.message, draft.lines, str(draft.order), known.severity)
+    return problem(
+        "order_not_found",
+        f"order {draft.order} was not found in the shop.",
+        draft.lines,
+        str(draft.order),
+    )
+
+
+def _blocked(draft: Draft, code: str, order: Order | None = None) -> PlannedFulfillment:
+    planned = PlannedFulfillment(
+        order_ref=draft.order.text.strip(),
+        tracking_number=draft.tracking_number,
+        tracking_company=draft.tracking_company,
+        carrier_key=draft.carrier_key,
+        lines=draft.lines,
+        order_id=order.id if order else draft.order.order_id,
+        friendly_id=order.friendly_id if order else draft.order.friendly_id,
+        status=Status.BLOCKED,
+    )
+    planned.error_code = code
+    planned.error_message = lookup(code).explanation
+    return planned
+
+
+def _merge_same_tracking(drafts: list[Draft]) -> list[Draft]:
+    """One draft per tracking number: the same box named by friendly id here and UUID there is one."""
+    merged: dict[str, Draft] = {}
+    for draft in drafts:
+        previous = merged.get(draft.tracking_number)
+        if previous is None:
+            merged[draft.tracking_number] = draft
+            continue
+        merged[draft.tracking_number] = Draft(
+            previous.order,
+            previous.tracking_number,
+            previous.tracking_company,
+            previous.carrier_key,
+            previous.items + draft.items
+            if previous.items and draft.items
+            else previous.items or draft.items,
+            tuple(sorted(set(previous.lines + draft.lines))),
+        )
+    return list(merged.values())
+
+
+def _plan_order(group: _OrderGroup, history: FulfillmentHistory) -> None:
+    order = group.order
+    label = order.friendly_id
+    all_lines = [line for draft in group.drafts for line in draft.lines]
+    if order.is_cancelled:
+        group.problems.append(
+            problem(
+                "order_cancelled",
+                f"order {label} is cancelled; nothing is sent for it.",
+                all_lines,
+                label,
+            )
+        )
+    drafts = _merge_same_tracking(group.drafts)
+    done = [d for d in drafts if history.is_done(order.id, d.tracking_number)]
+    new = [d for d in drafts if d not in done]
+    for draft in done:
+        skipped = _fulfillment(draft, order, [])
+        skipped.status = Status.SKIPPED
+        group.fulfillments.append(skipped)
+        group.problems.append(
+            problem(
+                "already_fulfilled",
+                f"{label} / {draft.tracking_number} was already created by an earlier run; "
+                "skipped.",
+                draft.lines,
+                label,
+            )
+        )
+    # A send whose answer was lost is re-checked with exactly the items it was sent with.
+    in_doubt: dict[str, Mapping[str, int]] = {}
+    for draft in new:
+        sent = history.sent_items(order.id, draft.tracking_number)
+        if sent is not None:
+            in_doubt[draft.tracking_number] = sent
+    ordered = order.ordered_quantities()
+    fulfilled = dict(history.fulfilled_quantities(order.id, except_tracking=in_doubt))
+    remaining = {variant: qty - fulfilled.get(variant, 0) for variant, qty in ordered.items()}
+    resolved: list[tuple[Draft, list[PlannedItem]]] = []
+    itemless = [d for d in new if not d.items and d.tracking_number not in in_doubt]
+    for draft in new:
+        if draft.tracking_number in in_doubt and not draft.items:
+            resolved.append((draft, _ledger_items(in_doubt[draft.tracking_number], order)))
+        elif draft.items:
+            resolved.append((draft, _resolve_items(draft, order, group.problems)))
+    _check_quantities(resolved, remaining, order, group.problems)
+    if len(itemless) > 1:
+        lines = [line for draft in itemless for line in draft.lines]
+        numbers = ", ".join(d.tracking_number for d in itemless)
+        group.problems.append(
+            problem(
+                "ambiguous_packages",
+                f"order {label} has {len(itemless)} new tracking numbers without items "
+                f"({numbers}); fwfulfill cannot tell which items went in which box.",
+                lines,
+                label,
+            )
+        )
+    elif itemless:
+        resolved.append(
+            (
+                itemless[0],
+                _whole_order_items(itemless[0], order, remaining, resolved, group.problems),
+            )
+        )
+    if order.status in SHIPPED_STATUSES and new:
+        group.problems.append(
+            problem(
+                "order_already_shipped",
+                f"order {label} is {order.status}; Fourthwall may refuse items that already "
+                "have a tracker.",
+                [line for d in new for line in d.lines],
+                label,
+            )
+        )
+    blocking = any(p.severity is Severity.ERROR for p in group.problems)
+    for draft, items in resolved:
+        planned = _fulfillment(draft, order, items)
+        planned.previously_in_doubt = draft.tracking_number in in_doubt
+        if blocking:
+            own = next(
+                (
+                    p
+                    for p in group.problems
+                    if p.severity is Severity.ERROR and set(p.lines) & set(draft.lines)
+                ),
+                None,
+            )
+            planned.status = Status.BLOCKED
+            planned.error_code = own.code if own else "order_has_errors"
+            planned.error_message = own.message if own else lookup("order_has_errors").explanation
+        group.fulfillments.append(planned)
+    if blocking:
+        _note_held_back(group, resolved)
+
+
+def _note_held_back(group: _OrderGroup, resolved: list[tuple[Draft, list[PlannedItem]]]) -> None:
+    """Rule 7: lines without an error of their own are held back too; say so on those lines."""
+    error_lines = {line for p in group.problems if p.severity is Severity.ERROR for line in p.lines}
+    clean = [line for draft, _ in resolved for line in draft.lines if line not in error_lines]
+    if clean:
+        label = group.order.friendly_id
+        group.problems.append(
+            problem(
+                "order_has_errors",
+                f"order {label} has an error on another line; nothing is sent for it.",
+                clean,
+                label,
+            )
+        )
+
+
+def _fulfillment(draft: Draft, order: Order, items: list[PlannedItem]) -> PlannedFulfillment:
+    return PlannedFulfillment(
+        order_ref=draft.order.text.strip(),
+        tracking_number=draft.tracking_number,
+        tracking_company=draft.tracking_company,
+        carrier_key=draft.carrier_key,
+        items=items,
+        lines=draft.lines,
+        order_id=order.id,
+        friendly_id=order.friendly_id,
+    )
+
+
+def _ledger_items(items: Mapping[str, int], order: Order) -> list[PlannedItem]:
+    variants = order.variants()
+    return [
+        PlannedItem(variant_id, quantity, *_sku_and_name(variants.get(variant_id)))
+        for variant_id, quantity in items.items()
+    ]
+
+
+def _sku_and_name(variant: Variant | None) -> tuple[str, str]:
+    return (variant.sku, variant.name) if variant is not None else ("", "")
+
+
+def _resolve_items(draft: Draft, order: Order, problems: list[Problem]) -> list[PlannedItem]:
+    """Each item reference as a variant of the order, quantities summed per variant."""
+    variants = order.variants()
+    by_sku: dict[str, list[str]] = defaultdict(list)
+    for variant in variants.values():
+        if variant.sku:
+            by_sku[variant.sku.strip().upper()].append(variant.id)
+    totals: dict[str, int] = {}
+    label = order.friendly_id
+    for ref in draft.items:
+        variant_id = _variant_for(ref, variants, by_sku, draft, label, problems)
+        if variant_id is not None:
+            totals[variant_id] = totals.get(variant_id, 0) + ref.quantity
+    return [
+        PlannedItem(variant_id, quantity, variants[variant_id].sku, variants[variant_id].name)
+        for variant_id, quantity in totals.items()
+    ]
+
+
+def _variant_for(
+    ref: ItemReference,
+    variants: Mapping[str, object],
+    by_sku: Mapping[str, list[str]],
+    draft: Draft,
+    label: str,
+    problems: list[Problem],
+) -> str | None:
+    by_id = ref.variant_id if ref.variant_id in variants else None
+    if ref.variant_id and by_id is None:
+        problems.append(
+            problem(
+                "variant_not_on_order",
+                f"variant {ref.variant_id} is not on order {label}.",
+                draft.lines,
+                label,
+            )
+        )
+        return None
+    if not ref.sku:
+        return by_id
+    matches = by_sku.get(ref.sku.strip().upper(), [])
+    if not matches:
+        problems.append(
+            problem(
+                "variant_not_on_order",
+                f"SKU {ref.sku!r} is not on order {label}.",
+                draft.lines,
+                label,
+            )
+        )
+        return None
+    if by_id is not None:
+        if by_id not in matches:
+            problems.append(
+                problem(
+                    "variant_sku_mismatch",
+                    f"variant {by_id} and SKU {ref.sku!r} name different items of order {label}.",
+                    draft.lines,
+                    label,
+                )
+            )
+            return None
+        return by_id
+    if len(matches) > 1:
+        problems.append(
+            problem(
+                "sku_ambiguous",
+                f"SKU {ref.sku!r} names {len(matches)} variants of order {label}; "
+                "use the variant id.",
+                draft.lines,
+                label,
+            )
+        )
+        return None
+    return matches[0]
+
+
+def _check_quantities(
+    resolved: list[tuple[Draft, list[PlannedItem]]],
+    remaining: Mapping[str, int],
+    order: Order,
+    problems: list[Problem],
+) -> None:
+    """Rule 3: the sum per variant over all new boxes must fit in what is left of the order."""
+    asked: dict[str, int] = defaultdict(int)
+    lines: dict[str, set[int]] = defaultdict(set)
+    names: dict[str, str] = {}
+    for draft, items in resolved:
+        for item in items:
+            asked[item.variant_id] += item.quantity
+            lines[item.variant_id].update(draft.lines)
+            names[item.variant_id] = item.sku or item.variant_id
+    ordered = order.ordered_quantities()
+    for variant_id, quantity in asked.items():
+        left = remaining.get(variant_id, 0)
+        if quantity > left:
+            already = ordered.get(variant_id, 0) - left
+            detail = f" ({already} already sent by fwfulfill)" if already else ""
+            problems.append(
+                problem(
+                    "quantity_exceeds_order",
+                    f"{quantity} x {names[variant_id]} asked for order {order.friendly_id}, but only "
+                    f"{left} left of {ordered.get(variant_id, 0)} ordered{detail}.",
+                    lines[variant_id],
+                    order.friendly_id,
+                )
+            )
+
+
+def _whole_order_items(
+    draft: Draft,
+    order: Order,
+    remaining: Mapping[str, int],
+    resolved: list[tuple[Draft, list[PlannedItem]]],
+    problems: list[Problem],
+) -> list[PlannedItem]:
+    """Rule 4: a box without items holds everything still left of the order."""
+    left = dict(remaining)
+    for _, items in resolved:
+        for item in items:
+            left[item.variant_id] = left.get(item.variant_id, 0) - item.quantity
+    variants = order.variants()
+    items = [
+        PlannedItem(variant_id, quantity, variants[variant_id].sku, variants[variant_id].name)
+        for variant_id, quantity in left.items()
+        if quantity > 0
+    ]
+    if not items and not order.is_cancelled:
+        problems.append(
+            problem(
+                "nothing_left",
+                f"every item of order {order.friendly_id} is already fulfilled.",
+                draft.lines,
+                order.friendly_id,
+            )
+        )
+    return items
+
+
+def _warn_shared_tracking(plan: Plan) -> None:
+    orders_by_tracking: dict[str, set[str]] = defaultdict(set)
+    lines: dict[str, set[int]] = defaultdict(set)
+    for planned in plan.fulfillments:
+        orders_by_tracking[planned.tracking_number].add(planned.order_label)
+        lines[planned.tracking_number].update(planned.lines)
+    for number, orders in orders_by_tracking.items():
+        if len(orders) > 1:
+            plan.problems.append(
+                problem(
+                    "shared_tracking",
+                    f"tracking number {number} is used by {len(orders)} orders "
+                    f"({', '.join(sorted(orders))}): fine if they went in one parcel.",
+                    lines[number],
+                )
+            )
+
+
+def offline_plan(drafts: Sequence[Draft], input_problems: Sequence[InputProblem]) -> Plan:
+    """A plan from the file alone (`--offline`): grouping and checks, no order or variant resolved."""
+    plan = Plan(problems=[item.problem for item in input_problems])
+    errors_by_order: dict[str, Problem] = {}
+    for item in input_problems:
+        if item.order is not None and item.problem.severity is Severity.ERROR:
+            errors_by_order.setdefault(item.order.key, item.problem)
+    for draft in drafts:
+        planned = PlannedFulfillment(
+            order_ref=draft.order.text.strip(),
+            tracking_number=draft.tracking_number,
+            tracking_company=draft.tracking_company,
+            carrier_key=draft.carrier_key,
+            items=[
+                PlannedItem(ref.variant_id or "", ref.quantity, ref.sku or "")
+                for ref in draft.items
+            ],
+            lines=draft.lines,
+            order_id=draft.order.order_id,
+            friendly_id=draft.order.friendly_id,
+        )
+        blocking = errors_by_order.get(draft.order.key)
+        if blocking is not None:
+            planned.status = Status.BLOCKED
+            planned.error_code = blocking.code
+            planned.error_message = blocking.message
+        plan.fulfillments.append(planned)
+    return plan

@@ -1,0 +1,65 @@
+"""A shipping label as the user gave it (carrier text + tracking number), normalised and checked.
+
+Shared by `create` and the CSV reader, so both apply the same rules: the canonical carrier spelling, the
+tracking-number checks, and a carrier inferred only from a distinctive number format (with a warning).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fwfulfill.carriers import OTHER, carrier_by_key, carrier_from_service, normalize_carrier
+from fwfulfill.tracking import Finding, check_tracking, normalize_tracking_number
+
+
+@dataclass(frozen=True)
+class Shipment:
+    tracking_number: str  # normalised: exactly what is sent
+    carrier_key: str  # canonical key, or "other"
+    tracking_company: str  # what is sent as trackingCompany ("" when no carrier could be found)
+    findings: tuple[Finding, ...]
+
+    @property
+    def has_errors(self) -> bool:
+        return any(finding.severity == "error" for finding in self.findings)
+
+
+def shipment(
+    carrier_text: str | None, number_text: str, *, service_text: str | None = None
+) -> Shipment:
+    """Normalise and check one label. `service_text` names the carrier when there is no carrier text."""
+    number = normalize_tracking_number(number_text)
+    findings: list[Finding] = []
+    given = (carrier_text or "").strip()
+    match = normalize_carrier(given, number) if given else None
+    if match is None and service_text and service_text.strip():
+        match = carrier_from_service(service_text, number)
+    check = check_tracking(number_text, match.key if match and match.known else None)
+    findings.extend(check.findings)
+    if match is None and check.inferred_carrier is not None:
+        inferred = carrier_by_key(check.inferred_carrier)
+        if inferred is not None:
+            match = normalize_carrier(inferred.display, number)
+    if match is None:
+        if not check.has_errors:
+            findings.append(
+                Finding("missing_carrier", "error", "No carrier is given for this tracking number.")
+            )
+        return Shipment(check.number, OTHER, "", tuple(findings))
+    if not match.known:
+        findings.append(
+            Finding(
+                "unknown_carrier",
+                "warning",
+                f"carrier {match.display!r} is not one fwfulfill knows; it is sent as written.",
+            )
+        )
+    return Shipment(check.number, match.key, match.display, tuple(findings))
+
+
+def parse_tracking_argument(value: str) -> tuple[str, str]:
+    """`CARRIER:NUMBER` (as for `--tracking`) into its two parts; the carrier may be empty."""
+    carrier, separator, number = value.partition(":")
+    if not separator:
+        return "", value
+    return carrier, number
