@@ -1,2 +1,127 @@
+"""The `fwfulfill` command: global options and the commands under it.
+
+Only light modules are imported here: `--help` and shell completion must not pay for httpx, pydantic or
+keyring. Each command imports what it needs when it runs.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+import typer
+from typer.core import TyperGroup
+
+from fwfulfill import __version__
+from fwfulfill.cli.context import AppContext
+from fwfulfill.cli.output import Output, OutputFormat
+
+# Global options, accepted before or after the command (`fwfulfill create ... -o json`).
+_GLOBAL_FLAGS = frozenset({"--sandbox", "--no-color", "--verbose"})
+_GLOBAL_VALUED = frozenset({"--profile", "--api-url", "--output", "-o"})
+
+
+def hoist_global_options(args: list[str]) -> list[str]:
+    """Move global options found after the command name to the front, where the root parses them."""
+    front: list[str] = []
+    rest: list[str] = []
+    index = 0
+    while index < len(args):
+        token = args[index]
+        if token == "--":
+            rest.extend(args[index:])
+            break
+        name = token.split("=", 1)[0]
+        if token in _GLOBAL_FLAGS or (token.startswith("-v") and set(token[1:]) == {"v"}):
+            front.append(token)
+        elif name in _GLOBAL_VALUED and "=" in token:
+            front.append(token)
+        elif token in _GLOBAL_VALUED and index + 1 < len(args):
+            front.extend(args[index : index + 2])
+            index += 1
+        elif token.startswith("-o") and len(token) > 2 and not token.startswith("--"):
+            front.append(token)
+        else:
+            rest.append(token)
+        index += 1
+    return front + rest
+
+
+class FwfulfillGroup(TyperGroup):
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        return list(super().parse_args(ctx, hoist_global_options(list(args))))
+
+
+app = typer.Typer(
+    name="fwfulfill",
+    cls=FwfulfillGroup,
+    help="Mark Fourthwall orders as shipped: create fulfillments (shipment trackers) one order at a "
+    "time or in bulk from the tracking CSVs that shipping tools export.\n\n"
+    "Global options can be written before or after the command. Try it offline with --sandbox.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"fwfulfill {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    profile: Optional[str] = typer.Option(  # noqa: UP045 - typer on Python 3.10 needs Optional
+        None,
+        "--profile",
+        metavar="NAME",
+        help="Shop profile to use (default: the config's default; env FWFULFILL_PROFILE).",
+    ),
+    sandbox: bool = typer.Option(
+        False, "--sandbox", help="Use the built-in sandbox shop: offline, no credentials needed."
+    ),
+    api_url: Optional[str] = typer.Option(  # noqa: UP045
+        None, "--api-url", metavar="URL", help="Another API base URL (https, or http to localhost)."
+    ),
+    output: Optional[OutputFormat] = typer.Option(  # noqa: UP045
+        None,
+        "--output",
+        "-o",
+        case_sensitive=False,
+        help="table or json (default: table on a terminal, json in a pipe).",
+    ),
+    no_color: bool = typer.Option(False, "--no-color", help="No colours (also NO_COLOR=1)."),
+    verbose: int = typer.Option(
+        0,
+        "--verbose",
+        "-v",
+        count=True,
+        help="Show each request and response on stderr (-vv: headers).",
+    ),
+    version: bool = typer.Option(
+        False, "--version", callback=_show_version, is_eager=True, help="Show the version and exit."
+    ),
+) -> None:
+    ctx.obj = AppContext(
+        output=Output(output, no_color=no_color),
+        profile=profile,
+        sandbox=sandbox,
+        api_url=api_url,
+        verbose=verbose,
+    )
+
+
+def _register() -> None:
+    from fwfulfill.cli.create import create
+    from fwfulfill.cli.orders import app as orders_app
+
+    app.command("create")(create)
+    app.add_typer(orders_app, name="orders")
+
+
+_register()
+
+
 def main() -> None:
-    pass
+    app(prog_name="fwfulfill")

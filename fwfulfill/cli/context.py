@@ -1,0 +1,144 @@
+"""The run's context: global options, the output streams, and lazily built collaborators.
+
+Commands receive this object instead of reaching for globals, so tests can hand in their own streams,
+environment and transport. Heavy imports (httpx, pydantic, keyring) happen only when a command asks for
+an API client, never at start-up.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from fwfulfill.cli.output import Output
+from fwfulfill.constants import API_BASE_URL, ENV_API_URL, ENV_PROFILE, ENV_READ_TIMEOUT
+from fwfulfill.errors import InputError
+
+if TYPE_CHECKING:
+    import httpx
+
+    from fwfulfill.client import ApiClient, ClientEvent
+    from fwfulfill.credentials import Credentials
+    from fwfulfill.ratelimit import RateLimiter
+
+SANDBOX_BASE_URL = "http://sandbox.fwfulfill.invalid"
+
+
+@dataclass
+class AppContext:
+    output: Output
+    profile: str | None = None
+    sandbox: bool = False
+    api_url: str | None = None
+    verbose: int = 0
+    env: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
+    _sandbox_connection: tuple[httpx.BaseTransport, Credentials] | None = field(
+        default=None, repr=False
+    )
+
+    @property
+    def profile_name(self) -> str | None:
+        return self.profile or self.env.get(ENV_PROFILE) or None
+
+    def base_url(self) -> str:
+        if self.sandbox:
+            return SANDBOX_BASE_URL
+        from fwfulfill.config import load_config
+
+        profile = load_config().profile(self.profile_name)
+        url = self.api_url or self.env.get(ENV_API_URL) or (profile.api_url if profile else None)
+        return validate_api_url(url or API_BASE_URL, "--api-url")
+
+    def credentials(self) -> Credentials:
+        if self.sandbox:
+            return self._sandbox()[1]
+        from fwfulfill.credential_store import resolve_credentials
+
+        return resolve_credentials(self.profile_name, self.env)
+
+    def transport(self) -> httpx.BaseTransport | None:
+        return self._sandbox()[0] if self.sandbox else None
+
+    def _sandbox(self) -> tuple[httpx.BaseTransport, Credentials]:
+        if self._sandbox_connection is None:
+            from fwfulfill.cli.sandbox_access import sandbox_connection
+
+            self._sandbox_connection = sandbox_connection()
+        return self._sandbox_connection
+
+    def client(
+        self,
+        *,
+        limiter: RateLimiter | None = None,
+        credentials: Credentials | None = None,
+        base_url: str | None = None,
+    ) -> ApiClient:
+        from fwfulfill.client import ApiClient, Timeouts
+
+        timeouts = (
+            Timeouts(read=float(self.env["FWFULFILL_READ_TIMEOUT"]))
+            if ("FWFULFILL_READ_TIMEOUT" in self.env)
+            else Timeouts()
+        )
+        return ApiClient(
+            base_url or self.base_url(),
+            credentials or self.credentials(),
+            transport=self.transport(),
+            timeouts=timeouts,
+            limiter=limiter,
+            on_event=self._log_event if self.verbose else None,
+        )
+
+    def _log_event(self, event: ClientEvent) -> None:
+        from fwfulfill.client import RequestSent, ResponseReceived, Waiting
+
+        if isinstance(event, RequestSent):
+            self.output.info(f"> {event.method} {event.url}")
+            if self.verbose > 1:
+                for name, value in event.headers:
+                    self.output.info(f">   {name}: {value}")
+        elif isinstance(event, ResponseReceived):
+            self.output.info(
+                f"< {event.status} {event.method} {event.url} ({event.elapsed_ms:.0f} ms)"
+            )
+        elif isinstance(event, Waiting):
+            self.output.info(f"… waiting {event.seconds:.1f}s: {event.reason}")
+
+
+def _seconds(text: str | None, default: float) -> float:
+    try:
+        return float(text) if text else default
+    except ValueError:
+        return default
+
+
+def validate_api_url(url: str, argument: str) -> str:
+    """An https URL, or plain http to this machine only (a sandbox); anything else is refused."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise InputError(
+            "invalid_api_url",
+            f"{url!r} is not an http(s) URL; use something like https://api.fourthwall.com.",
+            target=argument,
+        )
+    if parts.scheme == "http" and not _is_loopback(parts.hostname):
+        raise InputError(
+            "invalid_api_url",
+            f"plain http is only allowed to this machine (localhost), not {parts.hostname}; "
+            "use https.",
+            target=argument,
+        )
+    return url.strip().rstrip("/")
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

@@ -1,0 +1,145 @@
+"""`fwfulfill orders show|list`: find an order and what to pass to `--item`."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+from typing import Optional
+
+import typer
+
+from fwfulfill.cli.context import AppContext
+from fwfulfill.cli.failure import failures_rendered
+from fwfulfill.errors import InputError
+
+app = typer.Typer(help="Look up the shop's orders.", no_args_is_help=True)
+
+_RELATIVE = re.compile(r"^(\d+)\s*([dhw])$", re.IGNORECASE)
+_STATUSES = (
+    "CONFIRMED",
+    "PARTIALLY_IN_PRODUCTION",
+    "IN_PRODUCTION",
+    "PARTIALLY_SHIPPED",
+    "SHIPPED",
+    "PARTIALLY_DELIVERED",
+    "DELIVERED",
+    "CANCELLED",
+    "COMPLETED",
+)
+
+
+@app.command("show")
+def show(
+    ctx: typer.Context,
+    order: str = typer.Argument(..., metavar="ORDER", help="Order UUID or friendly id (D3XZFWPP)."),
+) -> None:
+    """Show an order: status, customer, and its items (variant id, SKU, name, ordered quantity)."""
+    app_ctx: AppContext = ctx.obj
+    with failures_rendered(app_ctx.output):
+        from fwfulfill.models import order_summary
+        from fwfulfill.order_lookup import fetch_order
+        from fwfulfill.references import parse_order_reference
+
+        reference = parse_order_reference(order, target="ORDER")
+        with app_ctx.client() as client:
+            found = fetch_order(client, reference, target="ORDER")
+        if app_ctx.output.json_mode:
+            app_ctx.output.data(order_summary(found))
+        else:
+            from fwfulfill.cli.render import order_table
+
+            app_ctx.output.show(order_table(found))
+
+
+@app.command("list")
+def list_orders(
+    ctx: typer.Context,
+    status: list[str] = typer.Option(
+        [],
+        "--status",
+        "-s",
+        metavar="STATUS",
+        help=f"Only these statuses (repeat): {', '.join(_STATUSES)}.",
+    ),
+    since: Optional[str] = typer.Option(  # noqa: UP045
+        None,
+        "--since",
+        metavar="WHEN",
+        help="Created after: 2026-11-01, 2026-11-01T08:00Z, 7d, 24h.",
+    ),
+    email: Optional[str] = typer.Option(None, "--email", help="Only this customer's orders."),  # noqa: UP045
+    limit: int = typer.Option(50, "--limit", "-n", min=1, help="At most this many orders."),
+) -> None:
+    """List orders, newest first, 100 per request."""
+    app_ctx: AppContext = ctx.obj
+    with failures_rendered(app_ctx.output):
+        from fwfulfill.constants import ORDER_PAGE_SIZE_MAX
+        from fwfulfill.models import Order, order_summary
+
+        statuses = [_status(value) for value in status]
+        created_after = _since(since) if since else None
+        found: list[Order] = []
+        with app_ctx.client() as client:
+            page = 0
+            while len(found) < limit:
+                size = (
+                    min(ORDER_PAGE_SIZE_MAX, limit - len(found))
+                    if page == 0
+                    else ORDER_PAGE_SIZE_MAX
+                )
+                batch = client.list_orders(
+                    page=page,
+                    size=size,
+                    statuses=statuses,
+                    email=email,
+                    created_after=created_after,
+                )
+                found.extend(batch.results)
+                last_page = batch.total_pages is not None and page + 1 >= batch.total_pages
+                if not batch.results or last_page or len(batch.results) < size:
+                    break
+                page += 1
+        found = found[:limit]
+        if app_ctx.output.json_mode:
+            app_ctx.output.data({"orders": [order_summary(order) for order in found]})
+        else:
+            from fwfulfill.cli.render import orders_table
+
+            app_ctx.output.show(orders_table(found))
+
+
+def _status(value: str) -> str:
+    upper = value.strip().upper().replace("-", "_").replace(" ", "_")
+    if upper not in _STATUSES:
+        raise InputError(
+            "invalid_status",
+            f"unknown status {value!r}; use one of {', '.join(_STATUSES)}.",
+            target="--status",
+        )
+    return upper
+
+
+def _since(value: str, now: datetime | None = None) -> str:
+    """An absolute UTC timestamp for `--since`, from a date, a datetime or `7d` / `24h` / `2w`."""
+    text = value.strip()
+    relative = _RELATIVE.match(text)
+    if relative:
+        amount, unit = int(relative.group(1)), relative.group(2).lower()
+        delta = {
+            "d": timedelta(days=amount),
+            "h": timedelta(hours=amount),
+            "w": timedelta(weeks=amount),
+        }
+        moment = (now or datetime.now(timezone.utc)) - delta[unit]
+    else:
+        try:
+            moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            raise InputError(
+                "invalid_since",
+                f"{value!r} is not a date; use 2026-11-01, 2026-11-01T08:00:00Z, 7d or 24h.",
+                target="--since",
+            ) from None
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")

@@ -1,0 +1,102 @@
+"""Where output goes: data to stdout (tables for people, JSON for programs), talk to stderr.
+
+One object per run, handed to every command, so no command prints on its own.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from enum import Enum
+from typing import IO, Any
+
+from rich.console import Console, RenderableType
+from rich.markup import escape
+
+from fwfulfill.constants import ENV_NO_COLOR
+
+# Wide enough that a table piped on purpose (`-o table | less`) is never cut at 80 columns.
+_PIPE_WIDTH = 200
+
+
+class OutputFormat(str, Enum):
+    TABLE = "table"
+    JSON = "json"
+
+
+class Output:
+    """The run's stdout and stderr, and the format chosen for data."""
+
+    def __init__(
+        self,
+        requested: OutputFormat | None,
+        *,
+        no_color: bool = False,
+        stdout: IO[str] | None = None,
+        stderr: IO[str] | None = None,
+    ) -> None:
+        self._stdout_file = stdout or sys.stdout
+        self._stderr_file = stderr or sys.stderr
+        self.stdout_is_terminal = _isatty(self._stdout_file)
+        self.stderr_is_terminal = _isatty(self._stderr_file)
+        # Tables only for a terminal unless asked for; a pipe gets JSON.
+        self.format = requested or (
+            OutputFormat.TABLE if self.stdout_is_terminal else OutputFormat.JSON
+        )
+        color = not (no_color or os.environ.get(ENV_NO_COLOR))
+        self.color = color
+        self.out = Console(
+            file=self._stdout_file,
+            no_color=not color,
+            highlight=False,
+            width=None if self.stdout_is_terminal else _PIPE_WIDTH,
+            soft_wrap=False,
+        )
+        self.err = Console(
+            file=self._stderr_file,
+            no_color=not color,
+            highlight=False,
+            stderr=True,
+            width=None if self.stderr_is_terminal else _PIPE_WIDTH,
+        )
+
+    @property
+    def json_mode(self) -> bool:
+        return self.format is OutputFormat.JSON
+
+    # ---- data (stdout) ----
+
+    def data(self, payload: Any) -> None:
+        """Write one JSON document to stdout."""
+        self._stdout_file.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+        self._stdout_file.flush()
+
+    def show(self, *renderables: RenderableType) -> None:
+        for renderable in renderables:
+            self.out.print(renderable)
+
+    # ---- talk (stderr) ----
+
+    def info(self, message: str) -> None:
+        self.err.print(escape(message))
+
+    def success(self, message: str) -> None:
+        self.err.print(f"[green]{escape(message)}[/green]")
+
+    def warning(self, message: str) -> None:
+        self.err.print(f"[yellow]warning:[/yellow] {escape(message)}")
+
+    def error(self, message: str) -> None:
+        self.err.print(f"[bold red]error:[/bold red] {escape(message)}", soft_wrap=True)
+
+    def show_err(self, *renderables: RenderableType) -> None:
+        for renderable in renderables:
+            self.err.print(renderable)
+
+
+def _isatty(stream: IO[str]) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False

@@ -1,0 +1,154 @@
+"""Rich tables for people: fulfillments, problems, orders, errors. JSON shapes live with the data."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rich.table import Table
+from rich.text import Text
+
+from fwfulfill.catalogue import lookup
+from fwfulfill.errors import ApiError, FwfulfillError
+from fwfulfill.models import Order
+from fwfulfill.plan import Plan, PlannedFulfillment, Problem, Severity, Status
+
+_STATUS_STYLE = {
+    Status.CREATED: "green",
+    Status.ALREADY_EXISTS: "cyan",
+    Status.SKIPPED: "cyan",
+    Status.PLANNED: "blue",
+    Status.BLOCKED: "red",
+    Status.FAILED: "red",
+    Status.UNCERTAIN: "yellow",
+}
+_SEVERITY_STYLE = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "dim"}
+
+
+def lines_label(lines: Iterable[int]) -> str:
+    """`3`, `3-5`, `3, 7`: the physical lines a row or problem came from."""
+    values = sorted(set(lines))
+    if not values:
+        return ""
+    ranges: list[str] = []
+    start = previous = values[0]
+    for value in [*values[1:], None]:
+        if value is not None and value == previous + 1:
+            previous = value
+            continue
+        ranges.append(str(start) if start == previous else f"{start}-{previous}")
+        if value is not None:
+            start = previous = value
+    return ", ".join(ranges)
+
+
+def error_table(error: FwfulfillError) -> Table:
+    entry = error.entry
+    table = Table(title=f"[bold red]{entry.title}[/bold red]", show_header=True, expand=False)
+    table.add_column("Code", style="bold")
+    table.add_column("What it means")
+    table.add_column("What to do")
+    status = f" (HTTP {error.status})" if isinstance(error, ApiError) and error.status else ""
+    table.add_row(error.code + status, error.message, entry.hint)
+    return table
+
+
+def _items_text(planned: PlannedFulfillment) -> str:
+    parts = []
+    for item in planned.items:
+        label = item.sku or item.variant_id
+        name = f" ({item.name})" if item.name else ""
+        parts.append(f"{item.quantity} x {label}{name}")
+    return "\n".join(parts) or "-"
+
+
+def fulfillments_table(
+    fulfillments: list[PlannedFulfillment], *, title: str, show_lines: bool
+) -> Table:
+    table = Table(title=title, show_lines=False)
+    if show_lines:
+        table.add_column("Lines", justify="right", no_wrap=True)
+    table.add_column("Order", no_wrap=True)
+    table.add_column("Items")
+    table.add_column("Carrier", no_wrap=True)
+    table.add_column("Tracking number", no_wrap=True)
+    table.add_column("Status", no_wrap=True)
+    table.add_column("Fulfillment id / reason")
+    for planned in fulfillments:
+        detail = planned.fulfillment_id or planned.error_message or ""
+        row: list[str | Text] = [
+            planned.order_label,
+            _items_text(planned),
+            planned.tracking_company,
+            planned.tracking_number,
+            Text(planned.status.value, style=_STATUS_STYLE.get(planned.status, "")),
+            detail,
+        ]
+        if show_lines:
+            row.insert(0, lines_label(planned.lines))
+        table.add_row(*row)
+    return table
+
+
+def problems_table(problems: list[Problem]) -> Table:
+    table = Table(title="Problems")
+    table.add_column("Lines", justify="right", no_wrap=True)
+    table.add_column("Severity", no_wrap=True)
+    table.add_column("Order", no_wrap=True)
+    table.add_column("Problem")
+    table.add_column("What to do")
+    for problem in problems:
+        table.add_row(
+            lines_label(problem.lines),
+            Text(problem.severity.value, style=_SEVERITY_STYLE[problem.severity]),
+            problem.order or "",
+            problem.message,
+            lookup(problem.code).hint,
+        )
+    return table
+
+
+def summary_table(plan: Plan) -> Table:
+    table = Table(title="Summary")
+    table.add_column("Outcome")
+    table.add_column("Fulfillments", justify="right")
+    for status, count in sorted(plan.counts().items()):
+        table.add_row(Text(status, style=_STATUS_STYLE.get(Status(status), "")), str(count))
+    return table
+
+
+def order_table(order: Order) -> Table:
+    address = f"{order.customer_name} ({order.country})" if order.country else order.customer_name
+    table = Table(
+        title=f"Order {order.friendly_id}  [dim]{order.id}[/dim]",
+        caption=f"{order.status}  ·  {address or 'no shipping address'}",
+    )
+    table.add_column("Variant id", no_wrap=True)
+    table.add_column("SKU", no_wrap=True)
+    table.add_column("Name")
+    table.add_column("Ordered", justify="right")
+    for offer in order.offers:
+        variant = offer.variant
+        table.add_row(variant.id, variant.sku, variant.name or offer.name, str(variant.quantity))
+    return table
+
+
+def orders_table(orders: list[Order]) -> Table:
+    table = Table(title=f"{len(orders)} orders")
+    table.add_column("Friendly id", no_wrap=True)
+    table.add_column("Status", no_wrap=True)
+    table.add_column("Customer")
+    table.add_column("Country", no_wrap=True)
+    table.add_column("Items", justify="right")
+    table.add_column("Created", no_wrap=True)
+    table.add_column("Order id", no_wrap=True)
+    for order in orders:
+        table.add_row(
+            order.friendly_id,
+            order.status,
+            order.customer_name,
+            order.country,
+            str(sum(order.ordered_quantities().values())),
+            (order.created_at or "")[:19].replace("T", " "),
+            order.id,
+        )
+    return table

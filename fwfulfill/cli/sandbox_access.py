@@ -1,0 +1,27 @@
+"""The built-in sandbox as `--sandbox` uses it: in process, its state in the user's state directory.
+
+This is the only place the product reaches into `fwfulfill.sandbox`, and only to run it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+
+from fwfulfill.credentials import CredentialSource, Credentials
+from fwfulfill.paths import state_dir
+
+
+def sandbox_state_path() -> Path:
+    return state_dir() / "sandbox" / "state.json"
+
+
+def sandbox_connection() -> tuple[httpx.BaseTransport, Credentials]:
+    """An in-process transport over the saved sandbox shop, and the credentials it accepts."""
+    from fwfulfill.sandbox.store import open_sandbox
+    from fwfulfill.sandbox.transport import InProcessTransport
+
+    app, accepted = open_sandbox(sandbox_state_path())
+    credentials = Credentials(accepted.username, accepted.password, source=CredentialSource.SANDBOX)
+    return InProcessTransport(app), credentials

@@ -1,0 +1,45 @@
+"""A connection to one shop for a command that sends: the client, the shop, and the ledger."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from fwfulfill.cli.context import AppContext
+from fwfulfill.client import ApiClient
+from fwfulfill.constants import RATE_LIMIT_REQUESTS, RATE_LIMIT_WINDOW_SECONDS
+from fwfulfill.ledger import Ledger
+from fwfulfill.models import Shop
+from fwfulfill.ratelimit import RateLimiter
+
+
+@dataclass
+class ShopSession:
+    client: ApiClient
+    shop: Shop
+    shop_key: str  # the ledger's name for the shop
+    ledger: Ledger
+    limiter: RateLimiter
+
+
+@contextmanager
+def shop_session(
+    app_ctx: AppContext,
+    *,
+    requests: int = RATE_LIMIT_REQUESTS,
+    window: float = RATE_LIMIT_WINDOW_SECONDS,
+) -> Iterator[ShopSession]:
+    """Open the client, learn which shop the credentials belong to, and open the ledger."""
+    limiter = RateLimiter(requests, window)
+    with app_ctx.client(limiter=limiter) as client:
+        shop = client.current_shop()
+        # The sandbox starts over on `sandbox reset`; its ledger entries are kept apart and forgotten then.
+        shop_key = f"sandbox:{shop.id}" if app_ctx.sandbox else shop.id
+        with Ledger() as ledger:
+            yield ShopSession(client, shop, shop_key, ledger, limiter)
+
+
+def shop_label(shop: Shop) -> str:
+    domain = shop.public_domain or shop.domain
+    return f"{shop.name} ({domain})" if domain else shop.name

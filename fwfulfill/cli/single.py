@@ -1,0 +1,180 @@
+"""What `fwfulfill create` does: parse the arguments, read the order, plan one fulfillment, send it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.syntax import Syntax
+
+from fwfulfill.catalogue import ExitCode, lookup
+from fwfulfill.cli.context import AppContext
+from fwfulfill.cli.render import fulfillments_table
+from fwfulfill.cli.session import shop_label, shop_session
+from fwfulfill.errors import InputError
+from fwfulfill.order_lookup import fetch_order
+from fwfulfill.plan import Plan, PlannedFulfillment, Severity, Status
+from fwfulfill.planner import Draft, build_plan
+from fwfulfill.references import ItemReference, OrderReference, parse_item, parse_order_reference
+from fwfulfill.sending import request_for
+from fwfulfill.shipment import Shipment, parse_tracking_argument, shipment
+
+
+@dataclass(frozen=True)
+class CreateArguments:
+    order: str
+    items: tuple[str, ...]
+    all_items: bool
+    tracking: str | None
+    carrier: str | None
+    tracking_number: str | None
+    dry_run: bool
+
+
+@dataclass(frozen=True)
+class ParsedCreate:
+    order: OrderReference
+    items: tuple[ItemReference, ...]  # empty with --all
+    label: Shipment
+
+
+def parse_create(arguments: CreateArguments) -> ParsedCreate:
+    """Everything that can be checked without the shop; InputError naming the argument otherwise."""
+    if arguments.all_items and arguments.items:
+        raise InputError("invalid_option", "give either --item or --all, not both.", target="--all")
+    if not arguments.all_items and not arguments.items:
+        raise InputError(
+            "invalid_variant",
+            "no items given; add --item SKU[:QTY] (repeat per item) or --all.",
+            target="--item",
+        )
+    order = parse_order_reference(arguments.order, target="ORDER")
+    items = tuple(parse_item(text, target=f"--item {text!r}") for text in arguments.items)
+    return ParsedCreate(order, items, _label(arguments))
+
+
+def _label(arguments: CreateArguments) -> Shipment:
+    separate = arguments.carrier is not None or arguments.tracking_number is not None
+    if arguments.tracking is not None and separate:
+        raise InputError(
+            "invalid_option",
+            "give either --tracking CARRIER:NUMBER or --carrier with --tracking-number, not both.",
+            target="--tracking",
+        )
+    if arguments.tracking is not None:
+        carrier, number = parse_tracking_argument(arguments.tracking)
+        target = f"--tracking {arguments.tracking!r}"
+    elif separate:
+        carrier, number = arguments.carrier or "", arguments.tracking_number or ""
+        target = "--tracking-number" if arguments.carrier else "--carrier"
+    else:
+        raise InputError(
+            "missing_tracking",
+            "no tracking number given; add --tracking CARRIER:NUMBER (like usps:9400...).",
+            target="--tracking",
+        )
+    label = shipment(carrier, number)
+    for finding in label.findings:
+        if finding.severity == "error":
+            raise InputError(finding.code, finding.message, target=target)
+    return label
+
+
+def run_create(app_ctx: AppContext, arguments: CreateArguments) -> int:
+    parsed = parse_create(arguments)
+    output = app_ctx.output
+    for finding in parsed.label.findings:
+        output.warning(f"--tracking: {finding.message}")
+    with shop_session(app_ctx) as session:
+        order = fetch_order(session.client, parsed.order, target="ORDER")
+        draft = Draft(
+            order=parsed.order,
+            tracking_number=parsed.label.tracking_number,
+            tracking_company=parsed.label.tracking_company,
+            carrier_key=parsed.label.carrier_key,
+            items=parsed.items,
+        )
+        history = session.ledger.view(session.shop_key, [order.id])
+        plan = build_plan([draft], {parsed.order.key: order}, history=history)
+        _raise_first_error(plan)
+        for problem in plan.problems:
+            if problem.severity is Severity.WARNING:
+                output.warning(problem.message)
+        planned = plan.fulfillments[0]
+        if arguments.dry_run:
+            _show_dry_run(app_ctx, planned)
+            return ExitCode.OK
+        if planned.status is Status.SKIPPED:
+            output.info(
+                f"{planned.order_label} / {planned.tracking_number}: already created by "
+                "fwfulfill earlier; nothing sent."
+            )
+            _show_result(app_ctx, plan)
+            return ExitCode.OK
+        output.info(f"Sending to shop {shop_label(session.shop)}")
+        from fwfulfill.batch import send_planned
+
+        send_planned(
+            session.client,
+            session.ledger,
+            session.shop_key,
+            [planned],
+            source=f"create {order.friendly_id}",
+            concurrency=1,
+        )
+    _show_result(app_ctx, plan)
+    return _exit_code(planned)
+
+
+def _raise_first_error(plan: Plan) -> None:
+    for problem in plan.problems:
+        if problem.severity is Severity.ERROR:
+            target = "--item" if problem.code in _ITEM_CODES else "ORDER"
+            raise InputError(problem.code, problem.message, target=target)
+
+
+_ITEM_CODES = frozenset(
+    {
+        "variant_not_on_order",
+        "sku_ambiguous",
+        "variant_sku_mismatch",
+        "quantity_exceeds_order",
+        "nothing_left",
+    }
+)
+
+
+def _show_dry_run(app_ctx: AppContext, planned: PlannedFulfillment) -> None:
+    body = request_for(planned).to_wire()
+    request = {"method": "POST", "path": "/open-api/v1.0/fulfillments", "body": body}
+    if app_ctx.output.json_mode:
+        app_ctx.output.data({"dryRun": True, "request": request, "fulfillment": planned.to_json()})
+        return
+    import json
+
+    app_ctx.output.show(
+        fulfillments_table([planned], title="Would create (dry run)", show_lines=False),
+        "POST /open-api/v1.0/fulfillments",
+        Syntax(json.dumps(body, indent=2), "json", theme="ansi_dark", background_color="default"),
+    )
+    app_ctx.output.info("Dry run: nothing was sent.")
+
+
+def _show_result(app_ctx: AppContext, plan: Plan) -> None:
+    planned = plan.fulfillments[0]
+    if app_ctx.output.json_mode:
+        app_ctx.output.data(plan.to_json())
+    else:
+        app_ctx.output.show(fulfillments_table([planned], title="Fulfillment", show_lines=False))
+    if planned.status in (Status.FAILED, Status.UNCERTAIN) and planned.error_code:
+        entry = lookup(planned.error_code)
+        app_ctx.output.error(f"{entry.title}: {planned.error_message} {entry.hint}")
+    elif planned.status is Status.ALREADY_EXISTS:
+        app_ctx.output.info("Fourthwall already had this fulfillment; nothing new was created.")
+
+
+def _exit_code(planned: PlannedFulfillment) -> int:
+    if planned.status is Status.FAILED and planned.error_code:
+        return int(lookup(planned.error_code).exit_code)
+    if planned.status is Status.UNCERTAIN:
+        return int(ExitCode.BATCH_INCOMPLETE)
+    return int(ExitCode.OK)

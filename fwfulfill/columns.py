@@ -1,0 +1,156 @@
+"""Which CSV column holds which field: the alias table of CSV-NOTES.md, and `--map field=Column`.
+
+Headers are compared after lower-casing and dropping everything but letters and digits, so
+`Order - Number`, `order_number` and `Order Number` are one name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from fwfulfill.errors import InputError
+
+# Field -> aliases, most specific first: when two columns match one field, the earlier alias wins.
+ALIASES: dict[str, tuple[str, ...]] = {
+    "order": (
+        "Order - Number",
+        "Order Number",
+        "Order #",
+        "Order ID",
+        "Order Name",
+        "friendly_id",
+        "order_number",
+        "order_id",
+        "Store Order ID",
+        "External Order ID",
+        "external_order_id",
+        "Order",
+        "reference",
+        "Name",
+    ),
+    "tracking": (
+        "Tracking Number",
+        "Shipment - Tracking Number",
+        "Tracking #",
+        "Tracking No",
+        "tracking_number",
+        "tracking_code",
+        "Fulfillment: Tracking Number",
+        "Tracking Numbers",
+    ),
+    "carrier": (
+        "Carrier",
+        "Tracking Company",
+        "Shipping Carrier",
+        "Shipping Carrier Used",
+        "Courier",
+        "Shipper",
+        "shipment_provider",
+        "Fulfillment: Tracking Company",
+    ),
+    "service": (
+        "Service",
+        "Shipment - Service",
+        "Carrier - Service Selected",
+        "method",
+        "servicelevel",
+    ),
+    "sku": ("SKU", "Item - SKU", "Lineitem sku", "product_sku"),
+    "variant": ("variant_id", "variantId"),
+    "quantity": ("Quantity", "Qty", "Item - Qty", "Lineitem quantity", "product_qty"),
+    # Rows to skip, not errors: voided labels, refunds, returns.
+    "status": ("Status",),
+    "refund_status": ("refund_status",),
+    "is_return": ("is_return",),
+}
+FIELDS: tuple[str, ...] = tuple(ALIASES)
+REQUIRED = ("order", "tracking")
+
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+def normalize_header(name: str) -> str:
+    return _NOT_ALNUM.sub("", name.lower())
+
+
+@dataclass(frozen=True)
+class ColumnMap:
+    """Field -> index of the column holding it, and the header names, for the dry-run display."""
+
+    indexes: dict[str, int]
+    headers: tuple[str, ...]
+
+    def column_name(self, field: str) -> str:
+        return self.headers[self.indexes[field]]
+
+    def described(self) -> dict[str, str]:
+        return {field: self.column_name(field) for field in FIELDS if field in self.indexes}
+
+
+def parse_map_options(values: Sequence[str]) -> dict[str, str]:
+    """`--map field=Column` options as {field: column}."""
+    chosen: dict[str, str] = {}
+    for value in values:
+        field, separator, column = value.partition("=")
+        field = field.strip().lower()
+        if not separator or not column.strip():
+            raise InputError("invalid_option", f"{value!r} is not FIELD=COLUMN.", target="--map")
+        if field not in ALIASES:
+            raise InputError(
+                "invalid_option",
+                f"unknown field {field!r}; use one of {', '.join(FIELDS)}.",
+                target="--map",
+            )
+        chosen[field] = column.strip()
+    return chosen
+
+
+def map_columns(headers: Sequence[str], overrides: Mapping[str, str] | None = None) -> ColumnMap:
+    """Choose a column per field; InputError naming the headers seen when order or tracking is missing."""
+    normalized = [normalize_header(header) for header in headers]
+    indexes: dict[str, int] = {}
+    for field, column in (overrides or {}).items():
+        indexes[field] = _override_index(field, column, headers, normalized)
+    taken = set(indexes.values())
+    for field, aliases in ALIASES.items():
+        if field in indexes:
+            continue
+        for alias in aliases:
+            wanted = normalize_header(alias)
+            index = next(
+                (i for i, name in enumerate(normalized) if name == wanted and i not in taken), None
+            )
+            if index is not None:
+                indexes[field] = index
+                taken.add(index)
+                break
+    missing = [field for field in REQUIRED if field not in indexes]
+    if missing:
+        seen = ", ".join(repr(header) for header in headers) or "none"
+        maps = " ".join(f"--map {field}=COLUMN" for field in missing)
+        raise InputError(
+            "missing_columns",
+            f"no {' or '.join(missing)} column found (headers seen: {seen}); name it with {maps}.",
+            target="header (line 1)",
+        )
+    return ColumnMap(indexes, tuple(headers))
+
+
+def _override_index(
+    field: str, column: str, headers: Sequence[str], normalized: Sequence[str]
+) -> int:
+    if column in headers:
+        return list(headers).index(column)
+    wanted = normalize_header(column)
+    if wanted in normalized:
+        return list(normalized).index(wanted)
+    if column.isdigit() and 1 <= int(column) <= len(headers):
+        return int(column) - 1  # a 1-based column number, for files without a header we know
+    seen = ", ".join(repr(header) for header in headers)
+    raise InputError(
+        "invalid_option",
+        f"--map {field}={column}: no such column (headers seen: {seen}).",
+        target="--map",
+    )

@@ -1,0 +1,158 @@
+"""Reading tracking CSVs as they come out of shipping tools and Excel (CSV-NOTES.md, "Decoding").
+
+UTF-8 with or without BOM; bytes that are not UTF-8 are read as cp1252 (Windows Excel) with a warning. The
+delimiter is sniffed from the header line. Rows are streamed with the physical line they start on (the header
+is line 1), so memory does not grow with the file.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from fwfulfill.errors import InputError
+
+_CHUNK = 1 << 20
+_DELIMITERS = (",", ";", "\t", "|")
+_FALLBACK_ENCODING = "cp1252"
+csv.field_size_limit(1 << 24)  # a pasted blob in a notes column must not stop the import
+
+
+@dataclass(frozen=True)
+class CsvRow:
+    line: int  # physical line the row starts on (header = 1)
+    cells: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CsvFormat:
+    encoding: str
+    delimiter: str
+    fell_back: bool  # not UTF-8: read as cp1252
+
+
+def _utf8_ok(handle: IO[bytes]) -> bool:
+    """Whether the whole stream decodes as UTF-8 (read in chunks, nothing kept)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        while chunk := handle.read(_CHUNK):
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def detect_encoding(handle: IO[bytes], forced: str | None) -> tuple[str, bool]:
+    """(encoding, fell_back); `utf-8-sig` reads both UTF-8 and Excel's "CSV UTF-8" with its BOM."""
+    if forced:
+        try:
+            codecs.lookup(forced)
+        except LookupError:
+            raise InputError(
+                "invalid_option", f"unknown encoding {forced!r}.", target="--encoding"
+            ) from None
+        return forced, False
+    handle.seek(0)
+    ok = _utf8_ok(handle)
+    handle.seek(0)
+    return ("utf-8-sig", False) if ok else (_FALLBACK_ENCODING, True)
+
+
+def sniff_delimiter(header_line: str, forced: str | None) -> str:
+    if forced:
+        named = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}
+        delimiter = named.get(forced.lower(), forced)
+        if len(delimiter) != 1:
+            raise InputError(
+                "invalid_option",
+                f"{forced!r} is not one character (use ',', ';', tab or '|').",
+                target="--delimiter",
+            )
+        return delimiter
+    counts = {d: _count_outside_quotes(header_line, d) for d in _DELIMITERS}
+    best = max(_DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _count_outside_quotes(line: str, delimiter: str) -> int:
+    count, quoted = 0, False
+    for char in line:
+        if char == '"':
+            quoted = not quoted
+        elif char == delimiter and not quoted:
+            count += 1
+    return count
+
+
+@contextmanager
+def open_source(path: str) -> Iterator[IO[bytes]]:
+    """The file's bytes, seekable; `-` is stdin, spooled to a temporary file so it can be read twice."""
+    if path == "-":
+        with tempfile.SpooledTemporaryFile(max_size=16 * _CHUNK) as spool:
+            shutil.copyfileobj(sys.stdin.buffer, spool)
+            spool.seek(0)
+            yield spool
+        return
+    try:
+        handle = Path(path).open("rb")
+    except FileNotFoundError:
+        raise InputError("unreadable_file", f"no such file: {path}.", target="FILE") from None
+    except IsADirectoryError:
+        raise InputError("unreadable_file", f"{path} is a directory.", target="FILE") from None
+    except OSError as exc:
+        raise InputError(
+            "unreadable_file", f"cannot open {path}: {exc.strerror}.", target="FILE"
+        ) from None
+    with handle:
+        yield handle
+
+
+class CsvFile:
+    """A header and a stream of rows, from a seekable binary handle."""
+
+    def __init__(
+        self, handle: IO[bytes], *, encoding: str | None = None, delimiter: str | None = None
+    ) -> None:
+        chosen, fell_back = detect_encoding(handle, encoding)
+        self._text = io.TextIOWrapper(handle, encoding=chosen, errors="replace", newline="")
+        first = self._text.readline()
+        self.format = CsvFormat(chosen, sniff_delimiter(first, delimiter), fell_back)
+        self._text.seek(0)
+        self._reader = csv.reader(self._text, delimiter=self.format.delimiter)
+        try:
+            header = next(self._reader)
+        except (StopIteration, csv.Error):
+            header = []
+        self.header: tuple[str, ...] = tuple(cell.strip().lstrip("\ufeff") for cell in header)
+        if not any(self.header):
+            raise InputError("unreadable_file", "the file is empty (no header row).", target="FILE")
+
+    def rows(self) -> Iterator[CsvRow]:
+        """Every non-empty row, padded to the header's width, with the line it starts on."""
+        width = len(self.header)
+        line = self._reader.line_num + 1
+        while True:
+            try:
+                cells = next(self._reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                raise InputError(
+                    "unreadable_file", f"line {line}: {exc}.", target=f"line {line}"
+                ) from None
+            start, line = line, self._reader.line_num + 1
+            if not any(cell.strip() for cell in cells):
+                continue  # `,,,,` rows that spreadsheets leave behind
+            if len(cells) < width:
+                cells = cells + [""] * (width - len(cells))
+            yield CsvRow(start, tuple(cells))

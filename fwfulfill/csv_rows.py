@@ -1,0 +1,203 @@
+"""From CSV rows to drafts: one per (order, tracking number), with every row's problems on its line.
+
+Shapes (CSV-NOTES.md): A, item rows, are summed per variant into their box; B, label rows without items,
+become a box of "everything left"; C, several tracking numbers in one cell, is a list of such boxes. Skip
+markers (voided, refunded, returns) are skipped; byte-identical rows are counted once, never summed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from fwfulfill.columns import ColumnMap
+from fwfulfill.csv_reader import CsvRow
+from fwfulfill.errors import InputError
+from fwfulfill.plan import Problem, Severity
+from fwfulfill.planner import Draft, InputProblem, problem
+from fwfulfill.references import (
+    ItemReference,
+    OrderReference,
+    is_uuid,
+    parse_order_reference,
+    parse_quantity,
+)
+from fwfulfill.shipment import Shipment, shipment
+
+_SPLIT_TRACKING = re.compile(r"[,;|\n]+")
+_SKIP_STATUS = frozenset({"voided", "void", "refunded", "cancelled label"})
+_TRUE = frozenset({"true", "yes", "1", "y"})
+_Cell = Callable[[str], str]  # field name -> the row's text for it ("" when absent)
+
+
+@dataclass
+class _Box:
+    """The rows of one (order, tracking number) so far."""
+
+    order: OrderReference
+    label: Shipment
+    items: list[ItemReference] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)
+
+
+@dataclass
+class RowsReading:
+    drafts: list[Draft] = field(default_factory=list)
+    problems: list[InputProblem] = field(default_factory=list)
+    rows: int = 0
+
+
+@lru_cache(maxsize=65536)
+def _label(carrier: str, number: str, service: str) -> Shipment:
+    # Rows of one box repeat the same label: check it once.
+    return shipment(carrier, number, service_text=service or None)
+
+
+class RowReader:
+    """Accumulates rows into boxes; `finish()` returns the drafts and problems."""
+
+    def __init__(self, columns: ColumnMap) -> None:
+        self._columns = columns
+        self._boxes: dict[tuple[str, str], _Box] = {}
+        self._seen: set[int] = set()
+        self._reading = RowsReading()
+        self._merged: dict[tuple[str, str, str], InputProblem] = {}
+
+    def add(self, row: CsvRow) -> None:
+        self._reading.rows += 1
+        cell = self._cell_getter(row)
+        if self._skip_marker(cell):
+            self._note(problem("skipped_row", "voided, refunded or a return: skipped.", [row.line]))
+            return
+        fingerprint = hash(tuple(value.strip() for value in row.cells))
+        if fingerprint in self._seen:
+            self._note(
+                problem("duplicate_row", "identical to an earlier row: counted once.", [row.line])
+            )
+            return
+        self._seen.add(fingerprint)
+        try:
+            order = parse_order_reference(cell("order"))
+        except InputError as error:
+            self._note(self._row_problem(error, row.line, "order"))
+            return
+        self._add_for_order(row, cell, order)
+
+    def _add_for_order(self, row: CsvRow, cell: _Cell, order: OrderReference) -> None:
+        numbers = [part for part in _SPLIT_TRACKING.split(cell("tracking")) if part.strip()]
+        if not numbers:
+            numbers = [""]  # reported as missing_tracking by the label check
+        try:
+            items = self._items(cell)
+        except InputError as error:
+            self._note(self._row_problem(error, row.line, error.target or "quantity"), order)
+            return
+        if len(numbers) > 1 and items:
+            self._note(
+                problem(
+                    "ambiguous_packages",
+                    f"{len(numbers)} tracking numbers in one cell with items: fwfulfill cannot tell "
+                    "which items went in which box.",
+                    [row.line],
+                    str(order),
+                ),
+                order,
+            )
+            return
+        for raw_number in numbers:
+            label = _label(cell("carrier"), raw_number, cell("service"))
+            if not self._label_usable(label, row.line, order):
+                continue
+            key = (order.key, label.tracking_number)
+            box = self._boxes.get(key)
+            if box is None:
+                box = self._boxes[key] = _Box(order, label)
+            box.items.extend(items)
+            box.lines.append(row.line)
+
+    def _label_usable(self, label: Shipment, line: int, order: OrderReference) -> bool:
+        for finding in label.findings:
+            severity = Severity(finding.severity)
+            message = f"tracking {label.tracking_number or '(empty)'}: {finding.message}"
+            self._note(problem(finding.code, message, [line], str(order), severity), order)
+        return not label.has_errors
+
+    def _items(self, cell: _Cell) -> tuple[ItemReference, ...]:
+        sku, variant = cell("sku").strip(), cell("variant").strip()
+        if not sku and not variant:
+            return ()  # shape B: the whole box
+        if variant and not is_uuid(variant):
+            raise InputError(
+                "invalid_variant", f"variant id {variant!r} is not a UUID.", target="variant"
+            )
+        has_quantity = "quantity" in self._columns.indexes
+        quantity = parse_quantity(cell("quantity"), target="quantity") if has_quantity else 1
+        return (
+            ItemReference(
+                sku or variant, quantity, variant_id=variant.lower() or None, sku=sku or None
+            ),
+        )
+
+    def _skip_marker(self, cell: _Cell) -> bool:
+        return (
+            cell("status").strip().lower() in _SKIP_STATUS
+            or cell("refund_status").strip().lower() == "refunded"
+            or cell("is_return").strip().lower() in _TRUE
+        )
+
+    def _cell_getter(self, row: CsvRow) -> _Cell:
+        indexes = self._columns.indexes
+        cells = row.cells
+
+        def cell(field_name: str) -> str:
+            index = indexes.get(field_name)
+            return cells[index] if index is not None and index < len(cells) else ""
+
+        return cell
+
+    def _row_problem(self, error: InputError, line: int, field_name: str) -> Problem:
+        column = (
+            self._columns.column_name(field_name) if field_name in self._columns.indexes else ""
+        )
+        where = f"column {column!r}: " if column else ""
+        return problem(error.code, where + error.message, [line])
+
+    def _note(self, found: Problem, order: OrderReference | None = None) -> None:
+        """Keep a problem; warnings repeated for one box (same message) are merged into one."""
+        if found.severity is Severity.ERROR:
+            self._reading.problems.append(InputProblem(found, order))
+            return
+        key = (found.code, found.message, order.key if order else "")
+        earlier = self._merged.get(key)
+        if earlier is None:
+            self._merged[key] = InputProblem(found, order)
+            return
+        lines = tuple(sorted(set(earlier.problem.lines + found.lines)))
+        self._merged[key] = InputProblem(
+            Problem(found.severity, found.code, found.message, lines, found.order), order
+        )
+
+    def finish(self) -> RowsReading:
+        reading = self._reading
+        reading.problems.extend(self._merged.values())
+        for box in self._boxes.values():
+            reading.drafts.append(
+                Draft(
+                    order=box.order,
+                    tracking_number=box.label.tracking_number,
+                    tracking_company=box.label.tracking_company,
+                    carrier_key=box.label.carrier_key,
+                    items=tuple(box.items),
+                    lines=tuple(box.lines),
+                )
+            )
+        return reading
+
+
+def read_rows(rows: Iterable[CsvRow], columns: ColumnMap) -> RowsReading:
+    reader = RowReader(columns)
+    for row in rows:
+        reader.add(row)
+    return reader.finish()

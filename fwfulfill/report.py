@@ -1,0 +1,88 @@
+"""`--report FILE.csv`: every input line with its outcome beside its original columns.
+
+The report keeps the input's columns and delimiter, so failed lines can be fixed and fed back as they are
+(the ledger skips what was created).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from fwfulfill.csv_reader import CsvFile
+from fwfulfill.plan import Plan, Problem, Severity, Status
+
+REPORT_COLUMNS = (
+    "fwfulfill outcome",
+    "fwfulfill fulfillment id",
+    "fwfulfill error code",
+    "fwfulfill message",
+)
+# When a line feeds several fulfillments (several boxes in one cell), the worst outcome is shown.
+_RANK = {
+    Status.FAILED: 0,
+    Status.UNCERTAIN: 1,
+    Status.BLOCKED: 2,
+    Status.PLANNED: 3,
+    Status.ALREADY_EXISTS: 4,
+    Status.SKIPPED: 5,
+    Status.CREATED: 6,
+}
+
+
+@dataclass(frozen=True)
+class LineOutcome:
+    outcome: str
+    fulfillment_id: str = ""
+    code: str = ""
+    message: str = ""
+
+
+def line_outcomes(plan: Plan) -> dict[int, LineOutcome]:
+    """The outcome of each input line: its fulfillment's, else its own problem's."""
+    chosen: dict[int, tuple[int, LineOutcome]] = {}
+    for planned in plan.fulfillments:
+        rank = _RANK[planned.status]
+        outcome = LineOutcome(
+            planned.status.value,
+            planned.fulfillment_id or "",
+            planned.error_code or "",
+            planned.error_message or "",
+        )
+        for line in planned.lines:
+            if line not in chosen or rank < chosen[line][0]:
+                chosen[line] = (rank, outcome)
+    result = {line: outcome for line, (_, outcome) in chosen.items()}
+    for problem in plan.problems:
+        _add_problem(result, problem)
+    return result
+
+
+def _add_problem(result: dict[int, LineOutcome], problem: Problem) -> None:
+    for line in problem.lines:
+        current = result.get(line)
+        if current is None:
+            outcome = "skipped" if problem.severity is not Severity.ERROR else "blocked"
+            result[line] = LineOutcome(outcome, "", problem.code, problem.message)
+        elif problem.severity is Severity.ERROR and not current.code:
+            result[line] = LineOutcome(current.outcome, current.fulfillment_id, problem.code,
+                                       problem.message)
+
+
+def write_report(path: Path, source: CsvFile, outcomes: dict[int, LineOutcome]) -> int:
+    """Write the report from a fresh read of the input; returns the number of lines written."""
+    written = 0
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle, delimiter=source.format.delimiter)
+        writer.writerow([*source.header, *REPORT_COLUMNS])
+        for row in source.rows():
+            outcome = outcomes.get(row.line, LineOutcome("not sent"))
+            writer.writerow([*row.cells[: len(source.header)], *_cells(outcome)])
+            written += 1
+    return written
+
+
+def _cells(outcome: LineOutcome) -> Iterable[str]:
+    return (outcome.outcome, outcome.fulfillment_id, outcome.code, outcome.message)
