@@ -1,7 +1,7 @@
 """Parsing what users write for orders, items and quantities (CSV-NOTES.md rules 1 and 2).
 
-Pure functions, no I/O: each raises `InputError` with a code from the catalogue and a message that says
-what to fix. Order references are never read as numbers.
+Pure functions, no I/O: each raises `InputError` with a code from the catalogue and a message
+that says what to fix. Order references are never read as numbers.
 """
 
 from __future__ import annotations
@@ -12,18 +12,13 @@ from decimal import Decimal, InvalidOperation
 from uuid import UUID
 
 from fwfulfill.errors import InputError
+from fwfulfill.tracking.excel import looks_like_scientific_notation
 
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.IGNORECASE)
 # Something that tries to be a UUID (hex groups and dashes) but is not one.
 _UUID_ATTEMPT = re.compile(r"^[0-9A-F]+(-[0-9A-F]+){2,}$", re.IGNORECASE)
 _FRIENDLY_ID = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,63}$")
-_SCIENTIFIC = re.compile(r"^[+-]?\d+(\.\d*)?E[+-]?\d+$", re.IGNORECASE)
 _MAX_QUANTITY = 1_000_000
-
-
-def looks_like_scientific_notation(text: str) -> bool:
-    """`9.40011E+21`, `6.24E+106`: what Excel shows for a long number in a General column."""
-    return bool(_SCIENTIFIC.match(text.strip()))
 
 
 def is_uuid(text: str) -> bool:

@@ -1,7 +1,8 @@
 """A shipping label as the user gave it (carrier text + tracking number), normalised and checked.
 
-Shared by `create` and the CSV reader, so both apply the same rules: the canonical carrier spelling, the
-tracking-number checks, and a carrier inferred only from a distinctive number format (with a warning).
+Shared by `create` and the CSV reader, so both apply the same rules: the canonical carrier
+spelling, the tracking-number checks, and a carrier inferred only from a distinctive number format
+(with a warning).
 """
 
 from __future__ import annotations
@@ -27,14 +28,14 @@ class Shipment:
 def shipment(
     carrier_text: str | None, number_text: str, *, service_text: str | None = None
 ) -> Shipment:
-    """Normalise and check one label. `service_text` names the carrier when there is no carrier text."""
+    """Normalise and check one label; `service_text` names the carrier when no carrier is given."""
     number = normalize_tracking_number(number_text)
     findings: list[Finding] = []
     given = (carrier_text or "").strip()
     match = normalize_carrier(given, number) if given else None
     if match is None and service_text and service_text.strip():
         match = carrier_from_service(service_text, number)
-    check = check_tracking(number_text, match.key if match and match.known else None)
+    check = check_tracking(number_text, match.key if match else None)
     findings.extend(check.findings)
     if match is None and check.inferred_carrier is not None:
         inferred = carrier_by_key(check.inferred_carrier)

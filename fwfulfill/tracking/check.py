@@ -1,0 +1,207 @@
+"""The checks of a tracking number against its carrier (CSV-NOTES.md, "Tracking-number checks" and
+"Excel damage"): what is wrong with it, and the carrier its format names when none was given.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from fwfulfill.carriers import carrier_by_key
+from fwfulfill.tracking.carrier_formats import (
+    S10_DELIVERERS,
+    S10_FORMAT,
+    S10_SHIPPERS,
+    has_formats,
+    issues,
+)
+from fwfulfill.tracking.excel import (
+    EXCEL_SIGNIFICANT_DIGITS,
+    looks_like_scientific_notation,
+    looks_rounded_by_excel,
+    with_lost_zeros_restored,
+)
+from fwfulfill.tracking.identify import FormatMatch, identify, normalize_tracking_number
+
+Severity = Literal["error", "warning", "info"]
+
+# Letters and digits as on every label, and inner hyphens: LaserShip's 1LS7 numbers end in -1.
+_TRACKING_CHARACTERS = re.compile(r"[A-Z0-9]+(?:-[A-Z0-9]+)*")
+_CANADA_POST_DIGITS = 16  # the numeric Canada Post format; Excel drops its leading zeros
+_TEXT_HINT = "Re-export the file with the tracking column formatted as Text."
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str  # a catalogue code
+    severity: Severity
+    message: str
+
+
+@dataclass(frozen=True)
+class TrackingCheck:
+    number: str  # normalised: what is sent
+    inferred_carrier: (
+        str | None
+    )  # only when no carrier was given and a distinctive format names one
+    findings: tuple[Finding, ...]
+
+    @property
+    def has_errors(self) -> bool:
+        return any(finding.severity == "error" for finding in self.findings)
+
+
+def _display(carrier_key: str) -> str:
+    carrier = carrier_by_key(carrier_key)
+    return carrier.display if carrier is not None else carrier_key
+
+
+def _text_problem(raw: str, number: str) -> Finding | None:
+    """What makes the text unusable whatever the carrier: empty, Excel notation, odd characters."""
+    if not number:
+        return Finding("missing_tracking", "error", "The tracking number is empty.")
+    if looks_like_scientific_notation(raw):
+        message = (
+            f"{raw.strip()} is Excel's scientific notation: the real digits are lost. {_TEXT_HINT}"
+        )
+        return Finding("excel_scientific_notation", "error", message)
+    if _TRACKING_CHARACTERS.fullmatch(number) is None:
+        message = (
+            f"{raw.strip()!r} has characters no tracking number uses (only letters and digits)."
+        )
+        return Finding("invalid_tracking", "error", message)
+    return None
+
+
+def _validates(carrier_key: str | None, matches: Sequence[FormatMatch]) -> bool:
+    """Whether the number passes its carrier's formats (with no checkable carrier: any check)."""
+    if carrier_key is not None and has_formats(carrier_key):
+        return any(issues(carrier_key, m) and m.checksum_ok is not False for m in matches)
+    return any(m.checksum_ok is True for m in matches)
+
+
+def _lost_zeros(number: str) -> str | None:
+    restored = with_lost_zeros_restored(number, _CANADA_POST_DIGITS)
+    if restored is None:
+        return None
+    if any(issues("canada_post", m) and m.checksum_ok for m in identify(restored)):
+        return restored
+    return None
+
+
+def _excel_damage(
+    number: str, carrier_key: str | None, matches: Sequence[FormatMatch]
+) -> Finding | None:
+    if _validates(carrier_key, matches):
+        return None
+    # Without a carrier whose check digit could fail, one trailing zero is no evidence (1 in 10
+    # numbers end in 0): ask for at least two lost digits.
+    checkable = carrier_key is not None and has_formats(carrier_key)
+    if looks_rounded_by_excel(number) and (
+        checkable or len(number) - EXCEL_SIGNIFICANT_DIGITS >= 2
+    ):
+        message = (
+            f"{number} looks cut short by Excel: it keeps 15 digits and the rest became zeros, "
+            f"so the number fails its check digit. {_TEXT_HINT}"
+        )
+        return Finding("excel_precision_loss", "error", message)
+    restored = _lost_zeros(number) if carrier_key == "canada_post" else None
+    if restored is not None:
+        zeros = "zeros" if len(restored) - len(number) > 1 else "zero"
+        message = (
+            f"{number} is not a valid Canada Post number, but {restored} is: Excel probably "
+            f"dropped its leading {zeros}. {_TEXT_HINT}"
+        )
+        return Finding("excel_leading_zero_lost", "error", message)
+    return None
+
+
+def _named_by(match: FormatMatch) -> str:
+    if match.carrier_key is not None:
+        return _display(match.carrier_key)
+    return match.issuer or match.format_name
+
+
+def _check_digit(number: str, carrier_key: str, matches: Sequence[FormatMatch]) -> Finding | None:
+    own = [m for m in matches if issues(carrier_key, m)]
+    if not own or any(m.checksum_ok is not False for m in own):
+        return None
+    formats = ", ".join(m.format_name for m in own)
+    message = (
+        f"{number} fails the check digit of its {_display(carrier_key)} format ({formats}): "
+        "it may be mistyped. It is sent as written."
+    )
+    return Finding("tracking_check_digit", "warning", message)
+
+
+def _mismatch(number: str, carrier_key: str, matches: Sequence[FormatMatch]) -> Finding | None:
+    if any(issues(carrier_key, m) for m in matches):
+        return None
+    foreign = next((m for m in matches if m.distinctive), None)
+    if foreign is None:
+        return None
+    stated, owner = _display(carrier_key), _named_by(foreign)
+    if foreign.format_id == S10_FORMAT and carrier_key in S10_SHIPPERS:
+        return None
+    if foreign.format_id == S10_FORMAT and carrier_key in S10_DELIVERERS:
+        message = (
+            f"{number} is an international postal number issued by {owner}; fine if {stated} "
+            "delivers it, otherwise give the issuing post as the carrier."
+        )
+        return Finding("tracking_format_mismatch", "warning", message)
+    message = (
+        f"{number} belongs to {owner} ({foreign.format_name} format), "
+        f"but the carrier given is {stated}."
+    )
+    return Finding("tracking_format_mismatch", "error", message)
+
+
+def _carrier_findings(
+    number: str, carrier_key: str, matches: Sequence[FormatMatch]
+) -> tuple[Finding, ...]:
+    mismatch = _mismatch(number, carrier_key, matches)
+    if mismatch is not None:
+        return (mismatch,)
+    check_digit = _check_digit(number, carrier_key, matches)
+    return () if check_digit is None else (check_digit,)
+
+
+def _inferred(number: str, matches: Sequence[FormatMatch]) -> TrackingCheck:
+    # Nothing to infer is no finding here: whether a carrier is missing is the caller's to say
+    # (`missing_carrier`), since it also knows the service column and unknown carrier names.
+    named = {m.carrier_key for m in matches if m.distinctive and m.carrier_key is not None}
+    if len(named) != 1:
+        return TrackingCheck(number, None, ())
+    carrier_key = named.pop()
+    format_name = next(m.format_name for m in matches if m.carrier_key == carrier_key)
+    message = (
+        f"No carrier was given; {number} belongs to {_display(carrier_key)} ({format_name} format)."
+    )
+    findings = [Finding("carrier_inferred", "warning", message)]
+    findings.extend(_carrier_findings(number, carrier_key, matches))
+    return TrackingCheck(number, carrier_key, tuple(findings))
+
+
+def check_tracking(number: str, carrier_key: str | None) -> TrackingCheck:
+    """Check a tracking number against its carrier's key; `None` means no carrier was given.
+
+    Only with `None` is a carrier inferred, from a distinctive format. A key that
+    `fwfulfill.carriers` does not know (pass `other` for a carrier name it does not know) gets only
+    the Excel and character checks, as do carriers without a public number format.
+    """
+    normalized = normalize_tracking_number(number)
+    problem = _text_problem(number, normalized)
+    if problem is not None:
+        return TrackingCheck(normalized, None, (problem,))
+    known = carrier_key if carrier_key is not None and carrier_by_key(carrier_key) else None
+    matches = identify(normalized)
+    damage = _excel_damage(normalized, known, matches)
+    if damage is not None:
+        return TrackingCheck(normalized, None, (damage,))
+    if carrier_key is None:
+        return _inferred(normalized, matches)
+    if known is None or not has_formats(known):
+        return TrackingCheck(normalized, None, ())
+    return TrackingCheck(normalized, None, _carrier_findings(normalized, known, matches))

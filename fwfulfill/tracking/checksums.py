@@ -1,0 +1,131 @@
+"""The check-digit algorithms of the courier data (CHECKSUM_ALGORITHMS.md of tracking_number_data).
+
+Each function takes the serial number and the check digit as a format's regex captured them, plus
+the constants of the courier file, and says whether the check digit is right.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+_ALPHABET_36 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def _digit(text: str) -> int | None:
+    return int(text) if len(text) == 1 and text.isdigit() else None
+
+
+def _complement_of_10(total: int) -> int:
+    return (10 - total % 10) % 10
+
+
+def mod10(
+    serial: str,
+    check_digit: str,
+    *,
+    evens_multiplier: int = 1,
+    odds_multiplier: int = 1,
+    reverse: bool = False,
+) -> bool:
+    """10 minus the last digit of the weighted digit sum; a letter counts `(ord - 3) % 10` (UPS)."""
+    characters = reversed(serial) if reverse else iter(serial)
+    total = 0
+    for index, char in enumerate(characters):
+        value = int(char) if char.isdigit() else (ord(char) - 3) % 10
+        total += value * (odds_multiplier if index % 2 else evens_multiplier)
+    return _complement_of_10(total) == _digit(check_digit)
+
+
+def mod7(serial: str, check_digit: str) -> bool:
+    """The serial number modulo 7 (DHL Express waybills)."""
+    return serial.isdigit() and int(serial) % 7 == _digit(check_digit)
+
+
+def s10(serial: str, check_digit: str, *, weightings: Sequence[int], modulo: int = 11) -> bool:
+    """UPU S10: weighted sum modulo 11; a remainder of 1 gives 0 and a remainder of 0 gives 5."""
+    if not serial.isdigit() or len(serial) != len(weightings):
+        return False
+    remainder = sum(int(c) * weight for c, weight in zip(serial, weightings, strict=True)) % modulo
+    expected = {0: 5, 1: 0}.get(remainder, modulo - remainder)
+    return expected == _digit(check_digit)
+
+
+def sum_product_with_weightings_and_modulo(
+    serial: str, check_digit: str, *, weightings: Sequence[int], modulo1: int, modulo2: int
+) -> bool:
+    """Weighted sum of the digits, taken modulo `modulo1` then `modulo2` (FedEx Express)."""
+    if not serial.isdigit() or len(serial) != len(weightings):
+        return False
+    total = sum(int(char) * weight for char, weight in zip(serial, weightings, strict=True))
+    return total % modulo1 % modulo2 == _digit(check_digit)
+
+
+def mod_37_36(serial: str, check_digit: str) -> bool:
+    """ISO 7064 MOD 37,36 over digits and letters, as the DPD label specification gives it."""
+    modulus = 36
+    carry = modulus
+    for char in serial:
+        value = _ALPHABET_36.find(char)
+        if value < 0:
+            return False
+        carry += value
+        if carry > modulus:
+            carry -= modulus
+        carry *= 2
+        if carry > modulus:
+            carry -= modulus + 1
+    expected = (modulus + 1 - carry) % modulus
+    return _ALPHABET_36[expected] == check_digit
+
+
+def luhn(serial: str, check_digit: str) -> bool:
+    """The standard Luhn rule: double every second digit from the right of the serial number."""
+    if not serial.isdigit():
+        return False
+    total = 0
+    for index, char in enumerate(reversed(serial)):
+        value = int(char) * (2 if index % 2 == 0 else 1)
+        total += value - 9 if value > 9 else value
+    return _complement_of_10(total) == _digit(check_digit)
+
+
+def _run_mod10(serial: str, check: str, rule: Mapping[str, Any]) -> bool:
+    return mod10(
+        serial,
+        check,
+        evens_multiplier=int(rule.get("evens_multiplier", 1)),
+        odds_multiplier=int(rule.get("odds_multiplier", 1)),
+        reverse=bool(rule.get("reverse", False)),
+    )
+
+
+def _run_s10(serial: str, check: str, rule: Mapping[str, Any]) -> bool:
+    return s10(serial, check, weightings=rule["weightings"], modulo=int(rule.get("modulo", 11)))
+
+
+def _run_weighted(serial: str, check: str, rule: Mapping[str, Any]) -> bool:
+    return sum_product_with_weightings_and_modulo(
+        serial,
+        check,
+        weightings=rule["weightings"],
+        modulo1=int(rule["modulo1"]),
+        modulo2=int(rule["modulo2"]),
+    )
+
+
+_ALGORITHMS: dict[str, Callable[[str, str, Mapping[str, Any]], bool]] = {
+    "mod10": _run_mod10,
+    "mod7": lambda serial, check, _rule: mod7(serial, check),
+    "s10": _run_s10,
+    "sum_product_with_weightings_and_modulo": _run_weighted,
+    "mod_37_36": lambda serial, check, _rule: mod_37_36(serial, check),
+    "luhn": lambda serial, check, _rule: luhn(serial, check),
+}
+
+KNOWN_ALGORITHMS: frozenset[str] = frozenset(_ALGORITHMS)
+
+
+def passes_checksum(rule: Mapping[str, Any], serial: str, check_digit: str) -> bool:
+    """Whether `check_digit` is right for `serial` under a courier file's `validation.checksum`."""
+    return _ALGORITHMS[str(rule["name"])](serial, check_digit, rule)

@@ -1,0 +1,79 @@
+"""Normalising a tracking number, and finding every courier format it has, with its check digit."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from fwfulfill.tracking.carrier_formats import S10_POSTS, distinctive_rule
+from fwfulfill.tracking.checksums import passes_checksum
+from fwfulfill.tracking.courier_data import TrackingFormat, load_formats
+
+# Numbers copied from web pages carry zero-width characters, which are not whitespace.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+_WHITESPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class FormatMatch:
+    courier_code: str  # of the courier data ("usps", "s10", "dhl"...), not a carrier key
+    format_id: str
+    format_name: str
+    checksum_ok: bool | None  # None: the format has no check digit, only its shape was checked
+    distinctive: bool  # the shape alone names a carrier (see carrier_formats.DISTINCTIVE_FORMATS)
+    carrier_key: str | None = None  # the canonical carrier a distinctive format names, if any
+    issuer: str | None = None  # the post that issued an S10 number, as the courier data names it
+
+
+def normalize_tracking_number(raw: str) -> str:
+    """Trimmed, without any inner whitespace or Excel's leading `'` text marker, upper-cased."""
+    text = raw.translate(_INVISIBLE).strip().removeprefix("'")
+    return _WHITESPACE.sub("", text).upper()
+
+
+def _groups(found: re.Match[str]) -> dict[str, str]:
+    return {name: _WHITESPACE.sub("", value) for name, value in found.groupdict().items() if value}
+
+
+def _checksum_ok(fmt: TrackingFormat, groups: dict[str, str]) -> bool | None:
+    if fmt.checksum is None:
+        return None
+    serial, check_digit = groups.get("SerialNumber"), groups.get("CheckDigit")
+    if serial is None or check_digit is None:
+        return False
+    if fmt.serial_prefix is not None:
+        serial = fmt.serial_prefix.apply(serial)
+    return passes_checksum(fmt.checksum, serial, check_digit)
+
+
+def _match(fmt: TrackingFormat, number: str) -> FormatMatch | None:
+    found = fmt.pattern.fullmatch(number)
+    if found is None:
+        return None
+    groups = _groups(found)
+    entries = {lookup.name: lookup.find(groups.get(lookup.group, "")) for lookup in fmt.lookups}
+    # `validation.additional.exists`: an S10 suffix must be a real country (RB123456785XX is not).
+    if any(entries.get(name) is None for name in fmt.required_lookups):
+        return None
+    rule = distinctive_rule(fmt.format_id, number)
+    carrier_key = None
+    if rule is not None:
+        carrier_key = rule.carrier_key or S10_POSTS.get(groups.get("CountryCode", ""))
+    courier_entry = entries.get("Courier")
+    return FormatMatch(
+        courier_code=fmt.courier_code,
+        format_id=fmt.format_id,
+        format_name=fmt.name,
+        checksum_ok=_checksum_ok(fmt, groups),
+        distinctive=rule is not None,
+        carrier_key=carrier_key,
+        issuer=None if courier_entry is None else str(courier_entry.get("courier")),
+    )
+
+
+def identify(number: str) -> list[FormatMatch]:
+    """Every courier format whose regex matches the whole normalised number, in file order."""
+    normalized = normalize_tracking_number(number)
+    if not normalized:
+        return []
+    return [match for fmt in load_formats() if (match := _match(fmt, normalized)) is not None]
