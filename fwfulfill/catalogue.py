@@ -438,6 +438,13 @@ _ENTRIES: tuple[Entry, ...] = (
         _INPUT,
     ),
     _api(
+        "invalid_seed",
+        "Invalid sandbox seed",
+        "The sandbox seed or state file cannot be used.",
+        "Fix the file as the message says, or run `fwfulfill sandbox reset` to start over.",
+        _INPUT,
+    ),
+    _api(
         "missing_columns",
         "Required columns not found",
         "No column for the order or the tracking number was recognised.",

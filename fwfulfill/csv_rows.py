@@ -92,7 +92,8 @@ class RowReader:
         try:
             items = self._items(cell)
         except InputError as error:
-            self._note(self._row_problem(error, row.line, error.target or "quantity"), order)
+            found = self._row_problem(error, row.line, error.target or "quantity", order)
+            self._note(found, order)
             return
         if len(numbers) > 1 and items:
             self._note(
@@ -157,12 +158,14 @@ class RowReader:
 
         return cell
 
-    def _row_problem(self, error: InputError, line: int, field_name: str) -> Problem:
+    def _row_problem(
+        self, error: InputError, line: int, field_name: str, order: OrderReference | None = None
+    ) -> Problem:
         column = (
             self._columns.column_name(field_name) if field_name in self._columns.indexes else ""
         )
         where = f"column {column!r}: " if column else ""
-        return problem(error.code, where + error.message, [line])
+        return problem(error.code, where + error.message, [line], str(order) if order else None)
 
     def _note(self, found: Problem, order: OrderReference | None = None) -> None:
         """Keep a problem; warnings repeated for one box (same message) are merged into one."""

@@ -91,6 +91,25 @@ class LedgerEntry:
     def is_done(self) -> bool:
         return self.state in DONE_STATES
 
+    def to_json(self) -> dict[str, object]:
+        return {
+            "shop": self.shop,
+            "orderId": self.order_id,
+            "friendlyId": self.friendly_id,
+            "trackingNumber": self.tracking_number,
+            "trackingCompany": self.tracking_company,
+            "items": [
+                {"variantId": variant, "sku": self.skus.get(variant, ""), "quantity": quantity}
+                for variant, quantity in self.items.items()
+            ],
+            "state": self.state,
+            "fulfillmentId": self.fulfillment_id,
+            "code": self.api_code,
+            "message": self.message,
+            "runId": self.run_id,
+            "updatedAt": self.updated_at,
+        }
+
     @property
     def is_in_doubt(self) -> bool:
         return self.state in DOUBT_STATES
@@ -106,6 +125,18 @@ class LedgerEvent:
     api_code: str | None
     message: str | None
     at: str
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "orderId": self.order_id,
+            "trackingNumber": self.tracking_number,
+            "runId": self.run_id,
+            "state": self.state,
+            "fulfillmentId": self.fulfillment_id,
+            "code": self.api_code,
+            "message": self.message,
+            "at": self.at,
+        }
 
 
 def default_ledger_path() -> Path:
@@ -165,28 +196,49 @@ class Ledger:
                 return []
             query += f" AND order_id IN ({','.join('?' * len(ids))})"
             params += ids
+        return self._select(query + " ORDER BY updated_at", params)
+
+    def find(self, *, order: str | None = None, run_id: str | None = None) -> list[LedgerEntry]:
+        """Entries of every shop, for `history`: by order (UUID or friendly id) and/or run."""
+        clauses, params = [], []
+        if order is not None:
+            clauses.append("(order_id = ? OR upper(friendly_id) = ?)")
+            params += [order.lower(), order.upper()]
+        if run_id is not None:
+            clauses.append(
+                "EXISTS (SELECT 1 FROM events e WHERE e.shop = fulfillments.shop AND e.order_id ="
+                " fulfillments.order_id AND e.tracking_number = fulfillments.tracking_number AND"
+                " e.run_id = ?)"
+            )
+            params.append(run_id)
+        where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+        return self._select(f"SELECT * FROM fulfillments{where} ORDER BY updated_at", params)
+
+    def events(
+        self, entries: Iterable[LedgerEntry], run_id: str | None = None
+    ) -> list[LedgerEvent]:
+        """Every recorded step of these entries, oldest first (of one run only, if given)."""
+        found: list[LedgerEvent] = []
+        for entry in entries:
+            query = (
+                "SELECT order_id, tracking_number, run_id, state, fulfillment_id, api_code,"
+                " message, at FROM events WHERE shop = ? AND order_id = ? AND tracking_number = ?"
+            )
+            params = [entry.shop, entry.order_id, entry.tracking_number]
+            if run_id is not None:
+                query += " AND run_id = ?"
+                params.append(run_id)
+            with self._lock:
+                rows = self._db.execute(query + " ORDER BY id", params).fetchall()
+            found += [LedgerEvent(*row) for row in rows]
+        return sorted(found, key=lambda event: event.at)
+
+    def _select(self, query: str, params: Sequence[str]) -> list[LedgerEntry]:
         with self._lock:
-            cursor = self._db.execute(query + " ORDER BY updated_at", params)
+            cursor = self._db.execute(query, params)
             columns = [c[0] for c in cursor.description]
             rows = [dict(zip(columns, row)) for row in cursor.fetchall()]
         return [_entry(row) for row in rows]
-
-    def events(
-        self, shop: str | None = None, order_id: str | None = None, run_id: str | None = None
-    ) -> list[LedgerEvent]:
-        clauses, params = [], []
-        for column, value in (("shop", shop), ("order_id", order_id), ("run_id", run_id)):
-            if value is not None:
-                clauses.append(f"{column} = ?")
-                params.append(value)
-        where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT order_id, tracking_number, run_id, state, fulfillment_id, api_code, message,"
-                f" at FROM events{where} ORDER BY id",
-                params,
-            ).fetchall()
-        return [LedgerEvent(*row) for row in rows]
 
     def view(self, shop: str, order_ids: Iterable[str]) -> LedgerView:
         return LedgerView(self.entries(shop, order_ids))

@@ -70,6 +70,8 @@ class _OrderGroup:
     order: Order
     drafts: list[Draft] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    # Errors of the order's rows found while reading (already in the plan): they block the order too.
+    input_errors: list[Problem] = field(default_factory=list)
     fulfillments: list[PlannedFulfillment] = field(default_factory=list)
 
 
@@ -135,7 +137,7 @@ def build_plan(
         plan.problems.append(item.problem)
         order = orders.get(item.order.key) if item.order else None
         if order is not None and item.problem.severity is Severity.ERROR:
-            groups.setdefault(order.id, _OrderGroup(order)).problems.append(item.problem)
+            groups.setdefault(order.id, _OrderGroup(order)).input_errors.append(item.problem)
     for group in groups.values():
         _plan_order(group, history)
         plan.problems.extend(group.problems)
@@ -251,6 +253,7 @@ def _plan_order(group: _OrderGroup, history: FulfillmentHistory) -> None:
                 label,
             )
         )
+        resolved.extend((draft, []) for draft in itemless)
     elif itemless:
         resolved.append(
             (
@@ -268,30 +271,25 @@ def _plan_order(group: _OrderGroup, history: FulfillmentHistory) -> None:
                 label,
             )
         )
-    blocking = any(p.severity is Severity.ERROR for p in group.problems)
+    errors = [p for p in group.problems + group.input_errors if p.severity is Severity.ERROR]
     for draft, items in resolved:
         planned = _fulfillment(draft, order, items)
         planned.previously_in_doubt = draft.tracking_number in in_doubt
-        if blocking:
-            own = next(
-                (
-                    p
-                    for p in group.problems
-                    if p.severity is Severity.ERROR and set(p.lines) & set(draft.lines)
-                ),
-                None,
-            )
+        if errors:
+            own = next((p for p in errors if set(p.lines) & set(draft.lines)), None)
             planned.status = Status.BLOCKED
             planned.error_code = own.code if own else "order_has_errors"
             planned.error_message = own.message if own else lookup("order_has_errors").explanation
         group.fulfillments.append(planned)
-    if blocking:
-        _note_held_back(group, resolved)
+    if errors:
+        _note_held_back(group, resolved, errors)
 
 
-def _note_held_back(group: _OrderGroup, resolved: list[tuple[Draft, list[PlannedItem]]]) -> None:
+def _note_held_back(
+    group: _OrderGroup, resolved: list[tuple[Draft, list[PlannedItem]]], errors: list[Problem]
+) -> None:
     """Rule 7: lines without an error of their own are held back too; say so on those lines."""
-    error_lines = {line for p in group.problems if p.severity is Severity.ERROR for line in p.lines}
+    error_lines = {line for p in errors for line in p.lines}
     clean = [line for draft, _ in resolved for line in draft.lines if line not in error_lines]
     if clean:
         label = group.order.friendly_id

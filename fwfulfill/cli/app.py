@@ -114,10 +114,19 @@ def root(
 
 def _register() -> None:
     from fwfulfill.cli.create import create
+    from fwfulfill.cli.from_csv import from_csv
+    from fwfulfill.cli.history import history
     from fwfulfill.cli.orders import app as orders_app
+    from fwfulfill.cli.reference import carriers, template
+    from fwfulfill.cli.sandbox import app as sandbox_app
 
     app.command("create")(create)
+    app.command("from-csv")(from_csv)
     app.add_typer(orders_app, name="orders")
+    app.command("history")(history)
+    app.command("template")(template)
+    app.command("carriers")(carriers)
+    app.add_typer(sandbox_app, name="sandbox")
 
 
 _register()

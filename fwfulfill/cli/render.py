@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from rich.table import Table
 from rich.text import Text
 
 from fwfulfill.catalogue import lookup
 from fwfulfill.errors import ApiError, FwfulfillError
+from fwfulfill.ledger import LedgerEntry, LedgerEvent
 from fwfulfill.models import Order
 from fwfulfill.plan import Plan, PlannedFulfillment, Problem, Severity, Status
 
@@ -152,3 +154,86 @@ def orders_table(orders: list[Order]) -> Table:
             order.id,
         )
     return table
+
+
+def sandbox_tables(snapshot: dict[str, Any]) -> tuple[Table, Table]:
+    """The sandbox's orders and fulfillments, from its `show` snapshot."""
+    orders = Table(title=f"Sandbox orders ({len(snapshot['orders'])})")
+    for column in ("Friendly id", "Status", "Items", "Order id"):
+        orders.add_column(column, no_wrap=column != "Items")
+    friendly: dict[str, str] = {}
+    for order in snapshot["orders"]:
+        friendly[order["id"]] = order["friendlyId"]
+        items = ", ".join(
+            f"{offer['variant']['quantity']} x {offer['variant']['sku']}"
+            for offer in order["offers"]
+        )
+        orders.add_row(order["friendlyId"], order["status"], items, order["id"])
+    fulfillments = Table(title=f"Sandbox fulfillments ({len(snapshot['fulfillments'])})")
+    for column in ("Fulfillment id", "Order", "Carrier", "Tracking number", "Items"):
+        fulfillments.add_column(column, no_wrap=column != "Items")
+    for fulfillment in snapshot["fulfillments"]:
+        items = ", ".join(
+            f"{item['quantity']} x {item['variantId']}" for item in fulfillment["items"]
+        )
+        fulfillments.add_row(
+            fulfillment["id"],
+            friendly.get(fulfillment["orderId"], fulfillment["orderId"]),
+            fulfillment["trackingCompany"],
+            fulfillment["trackingNumber"],
+            items,
+        )
+    return orders, fulfillments
+
+
+def history_tables(entries: list[LedgerEntry], events: list[LedgerEvent]) -> list[Table]:
+    table = Table(title=f"Ledger: {len(entries)} fulfillments")
+    for column in (
+        "Order",
+        "Tracking number",
+        "Carrier",
+        "Items",
+        "State",
+        "Fulfillment id",
+        "Run",
+    ):
+        table.add_column(column, no_wrap=column not in {"Items"})
+    for entry in entries:
+        items = ", ".join(
+            f"{quantity} x {entry.skus.get(variant) or variant}"
+            for variant, quantity in entry.items.items()
+        )
+        table.add_row(
+            entry.friendly_id or entry.order_id,
+            entry.tracking_number,
+            entry.tracking_company,
+            items,
+            Text(entry.state, style=_LEDGER_STYLE.get(entry.state, "")),
+            entry.fulfillment_id or entry.api_code or "",
+            entry.run_id,
+        )
+    tables = [table]
+    if events:
+        steps = Table(title="Steps")
+        for column in ("At", "Tracking number", "State", "Fulfillment id / code", "Run"):
+            steps.add_column(column, no_wrap=True)
+        for event in events:
+            steps.add_row(
+                event.at.replace("T", " ")[:23],
+                event.tracking_number,
+                Text(event.state, style=_LEDGER_STYLE.get(event.state, "")),
+                event.fulfillment_id or event.api_code or "",
+                event.run_id,
+            )
+        tables.append(steps)
+    return tables
+
+
+_LEDGER_STYLE = {
+    "created": "green",
+    "already_exists": "cyan",
+    "failed": "red",
+    "uncertain": "yellow",
+    "in_doubt": "yellow",
+    "sending": "yellow",
+}

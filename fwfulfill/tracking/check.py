@@ -94,17 +94,17 @@ def _lost_zeros(number: str) -> str | None:
 def _excel_damage(
     number: str, carrier_key: str | None, matches: Sequence[FormatMatch]
 ) -> Finding | None:
+    # CSV-NOTES: a long number ending in zeros *that fails its check*; a passing one is sent.
     if _validates(carrier_key, matches):
         return None
+    lost = len(number) - EXCEL_SIGNIFICANT_DIGITS if looks_rounded_by_excel(number) else 0
     # Without a carrier whose check digit could fail, one trailing zero is no evidence (1 in 10
     # numbers end in 0): ask for at least two lost digits.
     checkable = carrier_key is not None and has_formats(carrier_key)
-    if looks_rounded_by_excel(number) and (
-        checkable or len(number) - EXCEL_SIGNIFICANT_DIGITS >= 2
-    ):
+    if lost and (checkable or lost >= 2):
         message = (
-            f"{number} looks cut short by Excel: it keeps 15 digits and the rest became zeros, "
-            f"so the number fails its check digit. {_TEXT_HINT}"
+            f"{number} looks cut short by Excel: it keeps 15 digits and the rest became zeros. "
+            f"{_TEXT_HINT}"
         )
         return Finding("excel_precision_loss", "error", message)
     restored = _lost_zeros(number) if carrier_key == "canada_post" else None

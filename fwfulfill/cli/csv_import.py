@@ -1,0 +1,256 @@
+"""What `fwfulfill from-csv` does: read, plan, confirm, send, report."""
+
+from __future__ import annotations
+
+import re
+import shlex
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+import typer
+
+from fwfulfill.catalogue import ExitCode
+from fwfulfill.cli.context import AppContext
+from fwfulfill.cli.output import Output
+from fwfulfill.cli.render import fulfillments_table, problems_table, summary_table
+from fwfulfill.cli.session import ShopSession, shop_label, shop_session
+from fwfulfill.columns import ColumnMap, map_columns, parse_map_options
+from fwfulfill.constants import RATE_LIMIT_REQUESTS, RATE_LIMIT_WINDOW_SECONDS
+from fwfulfill.csv_reader import CsvFile, open_source
+from fwfulfill.csv_rows import RowsReading, read_rows
+from fwfulfill.errors import InputError
+from fwfulfill.order_lookup import resolve_orders
+from fwfulfill.plan import UNSUCCESSFUL, Plan, Problem, Severity, Status
+from fwfulfill.planner import InputProblem, build_plan, offline_plan, problem
+from fwfulfill.runner import RunResult, default_concurrency
+
+_RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d+(?:\.\d+)?)\s*s?\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    file: str
+    dry_run: bool
+    offline: bool
+    encoding: str | None
+    delimiter: str | None
+    column_map: tuple[str, ...]
+    rate: str | None
+    concurrency: int | None
+    fail_fast: bool
+    yes: bool
+    report: Path | None
+
+
+def parse_rate(text: str | None) -> tuple[int, float]:
+    if text is None:
+        return RATE_LIMIT_REQUESTS, RATE_LIMIT_WINDOW_SECONDS
+    found = _RATE.match(text)
+    if not found or int(found.group(1)) < 1 or float(found.group(2)) <= 0:
+        raise InputError(
+            "invalid_option", f"{text!r} is not N/SECONDS (like 100/10).", target="--rate"
+        )
+    return int(found.group(1)), float(found.group(2))
+
+
+def run_import(app_ctx: AppContext, options: ImportOptions) -> int:
+    overrides = parse_map_options(options.column_map)
+    requests, window = parse_rate(options.rate)
+    output = app_ctx.output
+    with open_source(options.file) as handle:
+        source = CsvFile(handle, encoding=options.encoding, delimiter=options.delimiter)
+        columns = map_columns(source.header, overrides)
+        reading = read_rows(source.rows(), columns)
+        if source.format.fell_back:
+            reading.problems.insert(0, _encoding_problem())
+        if options.offline:
+            plan = _with_reading(offline_plan(reading.drafts, reading.problems), reading, columns)
+            code = _finish_dry_run(output, plan)
+        else:
+            with shop_session(app_ctx, requests=requests, window=window) as session:
+                plan = _with_reading(_plan(session, reading, output), reading, columns)
+                if options.dry_run:
+                    output.info(f"Checked against shop {shop_label(session.shop)}.")
+                    code = _finish_dry_run(output, plan)
+                else:
+                    code = _send(app_ctx, session, plan, options, requests / window)
+        if options.report is not None:
+            handle.seek(0)
+            _write_report(output, options.report, handle, options, plan)
+        return code
+
+
+def _encoding_problem() -> InputProblem:
+    return InputProblem(
+        problem(
+            "encoding_fallback",
+            "the file is not UTF-8; it was read as Windows-1252 "
+            "(Excel on Windows). Check accented names below.",
+            [1],
+        )
+    )
+
+
+def _with_reading(plan: Plan, reading: RowsReading, columns: ColumnMap) -> Plan:
+    plan.rows_read = reading.rows
+    plan.columns = columns.described()
+    return plan
+
+
+def _plan(session: ShopSession, reading: RowsReading, output: Output) -> Plan:
+    references = [draft.order for draft in reading.drafts]
+    references += [item.order for item in reading.problems if item.order is not None]
+    resolution = resolve_orders(session.client, references)
+    history = session.ledger.view(
+        session.shop_key, {order.id for order in resolution.orders.values()}
+    )
+    missing = {key: problem(error.code, error.message) for key, error in resolution.missing.items()}
+    if references:
+        output.info(f"Read {len(resolution.orders)} orders with {resolution.requests} requests.")
+    return build_plan(
+        reading.drafts,
+        resolution.orders,
+        history=history,
+        input_problems=reading.problems,
+        missing=missing,
+    )
+
+
+def _show_plan(output: Output, plan: Plan, *, title: str) -> None:
+    if output.json_mode:
+        output.data(plan.to_json())
+        return
+    if plan.columns:
+        used = ", ".join(f"{field} = {column!r}" for field, column in plan.columns.items())
+        output.info(f"Columns: {used}")
+    if plan.fulfillments:
+        output.show(fulfillments_table(plan.fulfillments, title=title, show_lines=True))
+    if plan.problems:
+        output.show(problems_table(sorted(plan.problems, key=_problem_order)))
+    output.info(_counts_line(plan))
+
+
+def _problem_order(found: Problem) -> tuple[int, int]:
+    rank = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}[found.severity]
+    return (found.lines[0] if found.lines else 0, rank)
+
+
+def _counts_line(plan: Plan) -> str:
+    summary = plan.summary()
+    by_status = ", ".join(f"{count} {status}" for status, count in summary["byStatus"].items())
+    return (
+        f"{summary['rows']} rows -> {summary['fulfillments']} fulfillments ({by_status or 'none'});"
+        f" {summary['errors']} errors, {summary['warnings']} warnings."
+    )
+
+
+def _finish_dry_run(output: Output, plan: Plan) -> int:
+    _show_plan(output, plan, title="Planned fulfillments (dry run)")
+    output.info("Dry run: nothing was sent.")
+    return int(ExitCode.INVALID_INPUT if plan.has_errors else ExitCode.OK)
+
+
+def _send(
+    app_ctx: AppContext, session: ShopSession, plan: Plan, options: ImportOptions, per_second: float
+) -> int:
+    output = app_ctx.output
+    to_send = plan.to_send()
+    if not to_send:
+        _show_plan(output, plan, title="Nothing to send")
+        return int(ExitCode.INVALID_INPUT if plan.has_errors else ExitCode.OK)
+    blocked = plan.counts().get(Status.BLOCKED.value, 0)
+    output.info(
+        f"Shop: {shop_label(session.shop)}. Sending {len(to_send)} fulfillments"
+        + (f" ({blocked} blocked by errors, not sent)" if blocked else "")
+        + "."
+    )
+    if not options.yes and output.stderr_is_terminal and _stdin_is_terminal():
+        if not typer.confirm(
+            f"Create {len(to_send)} fulfillments in {session.shop.name}?", err=True
+        ):
+            output.info("Nothing sent.")
+            return int(ExitCode.OK)
+    from fwfulfill.batch import send_planned
+    from fwfulfill.cli.progress import SendProgress
+
+    concurrency = options.concurrency or default_concurrency(per_second)
+    with SendProgress(output, len(to_send), session.limiter) as progress:
+        run_id, result = send_planned(
+            session.client,
+            session.ledger,
+            session.shop_key,
+            to_send,
+            source=f"from-csv {options.file}",
+            concurrency=concurrency,
+            fail_fast=options.fail_fast,
+            on_done=progress.advance,
+        )
+    _show_outcome(output, plan, run_id, result)
+    if result.bug is not None:
+        raise result.bug
+    if result.interrupted:
+        output.info(f"Interrupted. To resume: {_resume_command(app_ctx, options)}")
+        return int(ExitCode.INTERRUPTED)
+    unsuccessful = any(f.status in UNSUCCESSFUL for f in plan.fulfillments)
+    if unsuccessful or plan.has_errors or result.not_sent:
+        return int(ExitCode.BATCH_INCOMPLETE)
+    return int(ExitCode.OK)
+
+
+def _stdin_is_terminal() -> bool:
+    try:
+        return sys.stdin.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _show_outcome(output: Output, plan: Plan, run_id: str, result: RunResult) -> None:
+    if output.json_mode:
+        document = plan.to_json()
+        document["run"] = {
+            "id": run_id,
+            "interrupted": result.interrupted,
+            "stoppedBecause": result.stopped_because,
+            "notSent": len(result.not_sent),
+        }
+        output.data(document)
+        return
+    output.show(summary_table(plan))
+    attention = [f for f in plan.fulfillments if f.status not in _FINE]
+    if attention:
+        output.show(fulfillments_table(attention, title="Not created", show_lines=True))
+    errors = [p for p in plan.problems if p.severity is Severity.ERROR]
+    if errors:
+        output.show(problems_table(errors))
+    if result.stopped_because:
+        output.warning(f"sending stopped early: {result.stopped_because}")
+    output.info(f"Run {run_id}: {_counts_line(plan)}")
+
+
+_FINE = frozenset({Status.CREATED, Status.ALREADY_EXISTS, Status.SKIPPED})
+
+
+def _resume_command(app_ctx: AppContext, options: ImportOptions) -> str:
+    parts = ["fwfulfill"]
+    if app_ctx.profile:
+        parts += ["--profile", app_ctx.profile]
+    if app_ctx.sandbox:
+        parts.append("--sandbox")
+    parts += ["from-csv", options.file, *[f"--map={value}" for value in options.column_map]]
+    return shlex.join(parts)
+
+
+def _write_report(
+    output: Output, path: Path, handle: IO[bytes], options: ImportOptions, plan: Plan
+) -> None:
+    from fwfulfill.report import line_outcomes, write_report
+
+    source = CsvFile(handle, encoding=options.encoding, delimiter=options.delimiter)
+    try:
+        lines = write_report(path, source, line_outcomes(plan))
+    except OSError as exc:
+        output.error(f"--report {path}: cannot write it ({exc.strerror}).")
+        return
+    output.info(f"Report: {lines} lines written to {path}.")

@@ -1,0 +1,79 @@
+"""`fwfulfill from-csv FILE`: import a tracking CSV from a shipping tool."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from fwfulfill.cli.context import AppContext
+from fwfulfill.cli.failure import failures_rendered
+
+
+def from_csv(
+    ctx: typer.Context,
+    file: str = typer.Argument(..., metavar="FILE", help="The tracking CSV; '-' reads stdin."),
+    dry_run: bool = typer.Option(
+        False,
+        "--dry-run",
+        help="Check everything against the shop and show the plan; send nothing.",
+    ),
+    offline: bool = typer.Option(
+        False, "--offline", help="Check the file alone (no API, no credentials); implies --dry-run."
+    ),
+    encoding: Optional[str] = typer.Option(  # noqa: UP045 - typer on Python 3.10 needs Optional
+        None, "--encoding", help="Force an encoding (default: UTF-8, else cp1252 with a warning)."
+    ),
+    delimiter: Optional[str] = typer.Option(  # noqa: UP045
+        None, "--delimiter", help="Force the delimiter: ',', ';', tab or '|' (default: sniffed)."
+    ),
+    column_map: list[str] = typer.Option(
+        [],
+        "--map",
+        metavar="FIELD=COLUMN",
+        help="Use COLUMN for FIELD (order, tracking, carrier, service, sku, variant, quantity). "
+        "Repeatable.",
+    ),
+    rate: Optional[str] = typer.Option(  # noqa: UP045
+        None, "--rate", metavar="N/SECONDS", help="Request limit (default 100/10, the shop's)."
+    ),
+    concurrency: Optional[int] = typer.Option(  # noqa: UP045
+        None,
+        "--concurrency",
+        min=1,
+        max=64,
+        help="Requests in flight (default: enough for --rate).",
+    ),
+    fail_fast: bool = typer.Option(False, "--fail-fast", help="Stop sending at the first failure."),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
+    report: Optional[Path] = typer.Option(  # noqa: UP045
+        None,
+        "--report",
+        metavar="FILE.csv",
+        dir_okay=False,
+        help="Write every input line with its outcome, fulfillment id and error beside it.",
+    ),
+) -> None:
+    """Import a tracking CSV: detect columns, group rows into fulfillments, check everything, send.
+
+    Safe to re-run: what fwfulfill already created is skipped, what is in doubt is re-checked.
+    """
+    app_ctx: AppContext = ctx.obj
+    with failures_rendered(app_ctx.output):
+        from fwfulfill.cli.csv_import import ImportOptions, run_import
+
+        options = ImportOptions(
+            file=file,
+            dry_run=dry_run or offline,
+            offline=offline,
+            encoding=encoding,
+            delimiter=delimiter,
+            column_map=tuple(column_map),
+            rate=rate,
+            concurrency=concurrency,
+            fail_fast=fail_fast,
+            yes=yes,
+            report=report,
+        )
+        raise typer.Exit(run_import(app_ctx, options))

@@ -1,0 +1,47 @@
+"""`fwfulfill history [ORDER] [--run RUN]`: what the ledger knows fwfulfill sent."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+
+from fwfulfill.cli.context import AppContext
+from fwfulfill.cli.failure import failures_rendered
+
+
+def history(
+    ctx: typer.Context,
+    order: Optional[str] = typer.Argument(  # noqa: UP045 - typer on Python 3.10 needs Optional
+        None, metavar="[ORDER]", help="Only this order (UUID or friendly id)."
+    ),
+    run: Optional[str] = typer.Option(  # noqa: UP045
+        None, "--run", metavar="RUN", help="Only what this run sent (its id is in its summary)."
+    ),
+) -> None:
+    """Show the fulfillments fwfulfill sent (from its local ledger), and each step of an order's."""
+    app_ctx: AppContext = ctx.obj
+    with failures_rendered(app_ctx.output):
+        from fwfulfill.ledger import Ledger
+        from fwfulfill.references import parse_order_reference
+
+        key = parse_order_reference(order, target="ORDER").key if order else None
+        with Ledger() as ledger:
+            entries = ledger.find(order=key, run_id=run)
+            events = ledger.events(entries, run) if (key or run) else []
+        if app_ctx.output.json_mode:
+            app_ctx.output.data(
+                {
+                    "fulfillments": [entry.to_json() for entry in entries],
+                    "events": [event.to_json() for event in events],
+                }
+            )
+            return
+        from fwfulfill.cli.render import history_tables
+
+        if not entries:
+            app_ctx.output.info(
+                "The ledger has no fulfillments" + (" for that." if key or run else ".")
+            )
+            return
+        app_ctx.output.show(*history_tables(entries, events))

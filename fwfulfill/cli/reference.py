@@ -1,0 +1,50 @@
+"""`fwfulfill template` and `fwfulfill carriers`: what fwfulfill reads, without touching a shop."""
+
+from __future__ import annotations
+
+import typer
+
+from fwfulfill.cli.context import AppContext
+
+# fwfulfill's own CSV format: one row per item and box (shape A); leave sku and quantity empty for a
+# box holding everything left of the order (shape B).
+TEMPLATE_ROWS = (
+    ("order", "tracking_number", "carrier", "sku", "quantity"),
+    ("D3XZFWPP", "9400111899223817654305", "USPS", "TEE-BLK-M", "1"),
+    ("D3XZFWPP", "9400111899223817654305", "USPS", "MUG-11OZ", "1"),
+)
+
+
+def template(ctx: typer.Context) -> None:
+    """Print a header row and example rows of fwfulfill's own CSV format."""
+    import csv
+    import sys
+
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerows(TEMPLATE_ROWS)
+
+
+def carriers(ctx: typer.Context) -> None:
+    """List the carriers fwfulfill knows, the spelling it sends, and the names it accepts."""
+    app_ctx: AppContext = ctx.obj
+    from fwfulfill.carriers import all_carriers
+
+    known = all_carriers()
+    if app_ctx.output.json_mode:
+        app_ctx.output.data(
+            {
+                "carriers": [
+                    {"key": c.key, "sent": c.display, "aliases": list(c.aliases)} for c in known
+                ]
+            }
+        )
+        return
+    from rich.table import Table
+
+    table = Table(title="Carriers (anything else is sent as written, with a warning)")
+    table.add_column("Key", no_wrap=True)
+    table.add_column("Sent as", no_wrap=True)
+    table.add_column("Also accepted")
+    for carrier in known:
+        table.add_row(carrier.key, carrier.display, ", ".join(carrier.aliases))
+    app_ctx.output.show(table)

@@ -1,0 +1,164 @@
+"""`fwfulfill sandbox serve|reset|show`: the built-in fake Fourthwall shop."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Optional
+
+import typer
+
+from fwfulfill.cli.context import AppContext
+from fwfulfill.cli.failure import failures_rendered
+from fwfulfill.errors import InputError
+
+if TYPE_CHECKING:
+    from fwfulfill.sandbox.seed import Seed
+
+app = typer.Typer(
+    help="The built-in sandbox: a local fake of the Fourthwall API to practise on.",
+    no_args_is_help=True,
+)
+
+
+def _seed_option() -> Any:
+    return typer.Option(
+        None,
+        "--seed",
+        metavar="FILE",
+        exists=False,
+        dir_okay=False,
+        help="A seed file (JSON: shop, credentials, orders, fulfillments). Default: the demo shop.",
+    )
+
+
+@app.command("serve")
+def serve(
+    ctx: typer.Context,
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+    port: int = typer.Option(8787, "--port", min=0, max=65535, help="Port (0: any free port)."),
+    seed: Optional[Path] = _seed_option(),  # noqa: UP045
+    latency: Optional[str] = typer.Option(  # noqa: UP045
+        None, "--latency", metavar="SECONDS", help="Added latency: 0.2, 0.1-0.3 or 100ms-300ms."
+    ),
+    rate: Optional[str] = typer.Option(  # noqa: UP045
+        None,
+        "--rate",
+        metavar="N/SECONDS",
+        help="Rate limit per shop (default 100/10); add ',delay' to delay instead of refuse, "
+        "',retry-after' to send Retry-After; 'off' for none.",
+    ),
+    faults: Optional[str] = typer.Option(  # noqa: UP045
+        None,
+        "--faults",
+        metavar="SPEC",
+        help="Injected faults, e.g. 5xx=0.1,stall=0.05,drop=0.05,reset=0.05,burst=0.01,seed=7.",
+    ),
+    option: Optional[str] = typer.Option(  # noqa: UP045
+        None,
+        "--option",
+        metavar="NAME=VALUE,...",
+        help="Unknown-API behaviours, e.g. friendly_id_case=insensitive,page_metadata=false.",
+    ),
+    allow_remote: bool = typer.Option(
+        False, "--allow-remote", help="Allow a non-loopback --host (exposes the sandbox's login)."
+    ),
+) -> None:
+    """Serve the sandbox over HTTP on this machine until Ctrl-C."""
+    app_ctx: AppContext = ctx.obj
+    output = app_ctx.output
+    with failures_rendered(output):
+        from fwfulfill.sandbox import SandboxApp, SandboxServer
+        from fwfulfill.sandbox.settings import SandboxSettings
+        from fwfulfill.sandbox.state import SandboxState
+
+        try:
+            settings = SandboxSettings.from_cli(
+                latency=latency, rate=rate, faults=faults, options=option
+            )
+        except ValueError as exc:
+            raise InputError("invalid_option", str(exc)) from None
+        state = SandboxState.from_seed(_load_seed(seed))
+        try:
+            server = SandboxServer(
+                SandboxApp(state, settings), host, port, allow_remote=allow_remote
+            )
+        except ValueError as exc:
+            raise InputError("invalid_option", str(exc), target="--host") from None
+        except OSError as exc:
+            raise InputError(
+                "invalid_option",
+                f"cannot listen on {host}:{port} ({exc.strerror}).",
+                target="--port",
+            ) from None
+        if allow_remote:
+            output.warning(f"serving on {host}: anyone who can reach it can use this login.")
+        credentials = state.credentials
+        output.info(f"Sandbox shop {state.shop.name} at {server.url}")
+        output.info(f"  username: {credentials.username}")
+        output.info(f"  password: {credentials.password}")
+        output.info(
+            f"Try: FOURTHWALL_API_USERNAME={credentials.username} "
+            f"FOURTHWALL_API_PASSWORD={credentials.password} "
+            f"fwfulfill --api-url {server.url} orders list"
+        )
+        output.info("Stats: GET /_sandbox/stats. Press Ctrl-C to stop.")
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+        output.info("Sandbox stopped.")
+
+
+@app.command("reset")
+def reset(ctx: typer.Context, seed: Optional[Path] = _seed_option()) -> None:  # noqa: UP045
+    """Start the --sandbox shop over (from the demo shop or a seed file)."""
+    app_ctx: AppContext = ctx.obj
+    with failures_rendered(app_ctx.output):
+        from fwfulfill.cli.sandbox_access import sandbox_state_path
+        from fwfulfill.ledger import Ledger
+        from fwfulfill.sandbox.seed import SeedError
+        from fwfulfill.sandbox.store import reset_sandbox
+
+        try:
+            state = reset_sandbox(sandbox_state_path(), seed)
+        except SeedError as exc:
+            raise InputError("invalid_seed", str(exc), target="--seed") from None
+        with Ledger() as ledger:
+            forgotten = ledger.forget_shop(f"sandbox:{state.shop.id}")
+        snapshot = state.snapshot()
+        app_ctx.output.info(
+            f"Sandbox reset: {len(snapshot['orders'])} orders, "
+            f"{len(snapshot['fulfillments'])} fulfillments"
+            + (f"; forgot {forgotten} sandbox sends in the ledger." if forgotten else ".")
+        )
+
+
+@app.command("show")
+def show(ctx: typer.Context) -> None:
+    """Print the --sandbox shop's orders and fulfillments."""
+    app_ctx: AppContext = ctx.obj
+    with failures_rendered(app_ctx.output):
+        from fwfulfill.cli.sandbox_access import sandbox_state_path
+        from fwfulfill.sandbox.seed import SeedError
+        from fwfulfill.sandbox.store import read_snapshot
+
+        try:
+            snapshot = read_snapshot(sandbox_state_path())
+        except SeedError as exc:
+            raise InputError("invalid_seed", str(exc)) from None
+        if app_ctx.output.json_mode:
+            app_ctx.output.data(snapshot)
+            return
+        from fwfulfill.cli.render import sandbox_tables
+
+        app_ctx.output.show(*sandbox_tables(snapshot))
+
+
+def _load_seed(path: Path | None) -> Seed:
+    from fwfulfill.sandbox.demo import demo_seed
+    from fwfulfill.sandbox.seed import SeedError, load_seed, parse_seed
+
+    try:
+        return load_seed(path) if path else parse_seed(demo_seed(), source="demo seed")
+    except SeedError as exc:
+        raise InputError("invalid_seed", str(exc), target="--seed") from None
