@@ -16,7 +16,7 @@ from fwfulfill.tracking.excel import looks_like_scientific_notation
 
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.IGNORECASE)
 # Something that tries to be a UUID (hex groups and dashes) but is not one.
-_UUID_ATTEMPT = re.compile(r"^[0-9A-F]+(-[0-9A-F]+){2,}$", re.IGNORECASE)
+_UUID_ATTEMPT = re.compile(r"^[0-9A-Z]+(-[0-9A-Z]+){3,}$", re.IGNORECASE)
 _FRIENDLY_ID = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,63}$")
 _MAX_QUANTITY = 1_000_000
 

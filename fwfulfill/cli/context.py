@@ -15,7 +15,13 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from fwfulfill.cli.output import Output
-from fwfulfill.constants import API_BASE_URL, ENV_API_URL, ENV_PROFILE, ENV_READ_TIMEOUT
+from fwfulfill.constants import (
+    API_BASE_URL,
+    ENV_API_URL,
+    ENV_PROFILE,
+    ENV_READ_TIMEOUT,
+    ENV_RETRY_WAIT,
+)
 from fwfulfill.errors import InputError
 
 if TYPE_CHECKING:
@@ -77,18 +83,18 @@ class AppContext:
         credentials: Credentials | None = None,
         base_url: str | None = None,
     ) -> ApiClient:
-        from fwfulfill.client import ApiClient, Timeouts
+        from fwfulfill.client import ApiClient, RetryPolicy, Timeouts
 
-        timeouts = (
-            Timeouts(read=float(self.env["FWFULFILL_READ_TIMEOUT"]))
-            if ("FWFULFILL_READ_TIMEOUT" in self.env)
-            else Timeouts()
+        timeouts = Timeouts(read=_seconds(self.env.get(ENV_READ_TIMEOUT), Timeouts.read))
+        retry = RetryPolicy(
+            max_total_wait=_seconds(self.env.get(ENV_RETRY_WAIT), RetryPolicy.max_total_wait)
         )
         return ApiClient(
             base_url or self.base_url(),
             credentials or self.credentials(),
             transport=self.transport(),
             timeouts=timeouts,
+            retry=retry,
             limiter=limiter,
             on_event=self._log_event if self.verbose else None,
         )

@@ -33,11 +33,13 @@ def error_payload(error: FwfulfillError) -> dict[str, Any]:
 
 
 def one_line(error: FwfulfillError) -> str:
-    """`TARGET: what is wrong. What to do.` on one line."""
+    """`TARGET: what is wrong. What to do.` on one line; API errors start with their title and code."""
     message = error.message.rstrip()
     if message and message[-1] not in ".!?)":
         message += "."
     prefix = f"{error.target}: " if error.target else ""
+    if not isinstance(error, InputError) and error.code.isupper():
+        prefix = f"{error.entry.title} ({error.code}): {prefix}"
     hint = error.entry.hint
     return f"{prefix}{message} {hint}" if hint and hint not in message else prefix + message
 

@@ -8,9 +8,10 @@ from rich.syntax import Syntax
 
 from fwfulfill.catalogue import ExitCode, lookup
 from fwfulfill.cli.context import AppContext
-from fwfulfill.cli.render import fulfillments_table
+from fwfulfill.cli.failure import one_line
+from fwfulfill.cli.render import error_table, fulfillments_table
 from fwfulfill.cli.session import shop_label, shop_session
-from fwfulfill.errors import InputError
+from fwfulfill.errors import ApiError, InputError
 from fwfulfill.order_lookup import fetch_order
 from fwfulfill.plan import Plan, PlannedFulfillment, Severity, Status
 from fwfulfill.planner import Draft, build_plan
@@ -166,8 +167,10 @@ def _show_result(app_ctx: AppContext, plan: Plan) -> None:
     else:
         app_ctx.output.show(fulfillments_table([planned], title="Fulfillment", show_lines=False))
     if planned.status in (Status.FAILED, Status.UNCERTAIN) and planned.error_code:
-        entry = lookup(planned.error_code)
-        app_ctx.output.error(f"{entry.title}: {planned.error_message} {entry.hint}")
+        failure = ApiError(planned.error_code, planned.error_message)
+        if not app_ctx.output.json_mode:
+            app_ctx.output.show(error_table(failure))
+        app_ctx.output.error(one_line(failure))
     elif planned.status is Status.ALREADY_EXISTS:
         app_ctx.output.info("Fourthwall already had this fulfillment; nothing new was created.")
 
