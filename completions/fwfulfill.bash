@@ -1,0 +1,12 @@
+
+_fwfulfill_completion() {
+    local IFS=$'
+'
+    COMPREPLY=( $( env COMP_WORDS="${COMP_WORDS[*]}" \
+                   COMP_CWORD=$COMP_CWORD \
+                   _FWFULFILL_COMPLETE=complete_bash $1 ) )
+    return 0
+}
+
+complete -o default -F _fwfulfill_completion fwfulfill
+

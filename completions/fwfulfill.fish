@@ -1,0 +1,1 @@
+complete --command fwfulfill --no-files --arguments "(env _FWFULFILL_COMPLETE=complete_fish _TYPER_COMPLETE_FISH_ACTION=get-args _TYPER_COMPLETE_ARGS=(commandline -cp) fwfulfill)" --condition "env _FWFULFILL_COMPLETE=complete_fish _TYPER_COMPLETE_FISH_ACTION=is-args _TYPER_COMPLETE_ARGS=(commandline -cp) fwfulfill"

@@ -1,0 +1,168 @@
+"""The CLI's shape: start-up cost, global options anywhere, output streams, completions, exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Cli
+
+ROOT = Path(__file__).resolve().parents[1]
+FWFULFILL = Path(sys.executable).parent / "fwfulfill"
+HEAVY = ("httpx", "pydantic", "keyring")
+
+
+def _modules_after(args: list[str], env: dict[str, str] | None = None) -> set[str]:
+    """Top-level modules loaded by `fwfulfill ARGS` in a fresh interpreter."""
+    probe = (
+        "import sys\n"
+        "from fwfulfill.cli.app import main\n"
+        f"sys.argv = ['fwfulfill', *{args!r}]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "sys.stderr.write('MODULES=' + ','.join(sorted({m.split('.')[0] for m in sys.modules})))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=60,
+        check=False,
+    )
+    line = next(line for line in result.stderr.splitlines() if line.startswith("MODULES="))
+    return set(line.removeprefix("MODULES=").split(","))
+
+
+@pytest.mark.parametrize("args", [["--help"], ["create", "--help"], ["from-csv", "--help"]])
+def test_help_does_not_import_http_models_or_keyring(args: list[str]) -> None:
+    loaded = _modules_after(args)
+    assert "fwfulfill" in loaded
+    assert not loaded & set(HEAVY), loaded & set(HEAVY)
+
+
+def test_shell_completion_does_not_import_http_models_or_keyring() -> None:
+    env = {"_FWFULFILL_COMPLETE": "complete_bash", "COMP_WORDS": "fwfulfill cr", "COMP_CWORD": "1"}
+    loaded = _modules_after([], env)
+    assert not loaded & set(HEAVY), loaded & set(HEAVY)
+
+
+@pytest.mark.parametrize(
+    ("shell", "file"),
+    [("bash", "fwfulfill.bash"), ("zsh", "fwfulfill.zsh"), ("fish", "fwfulfill.fish"),
+     ("powershell", "fwfulfill.ps1")],
+)
+def test_committed_completion_scripts_match_what_the_app_generates(shell: str, file: str) -> None:
+    generated = subprocess.run(
+        [str(FWFULFILL)],
+        env={**os.environ, "_FWFULFILL_COMPLETE": f"source_{shell}"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout
+    assert generated.strip(), "the app generated no completion script"
+    assert (ROOT / "completions" / file).read_text() == generated, (
+        f"regenerate: _FWFULFILL_COMPLETE=source_{shell} fwfulfill > completions/{file}"
+    )
+
+
+def test_bash_completion_completes_command_names() -> None:
+    result = subprocess.run(
+        [str(FWFULFILL)],
+        env={**os.environ, "_FWFULFILL_COMPLETE": "complete_bash",
+             "COMP_WORDS": "fwfulfill from", "COMP_CWORD": "1"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert "from-csv" in result.stdout.split()
+
+
+def test_version(cli: Cli) -> None:
+    from fwfulfill import __version__
+
+    result = cli("--version")
+    assert result.exit_code == 0
+    assert result.stdout.strip() == f"fwfulfill {__version__}"
+
+
+def test_python_dash_m_runs_the_cli() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "fwfulfill", "--version"],
+        capture_output=True, text=True, timeout=60, check=False,
+    )
+    assert result.returncode == 0
+    assert result.stdout.startswith("fwfulfill ")
+
+
+def test_global_options_work_after_the_command(cli: Cli) -> None:
+    before = cli("--sandbox", "-o", "json", "orders", "show", "D3XZFWPP")
+    after = cli("orders", "show", "D3XZFWPP", "--sandbox", "--output=json")
+    assert before.exit_code == after.exit_code == 0, after
+    assert json.loads(before.stdout) == json.loads(after.stdout)
+
+
+def test_data_goes_to_stdout_and_talk_to_stderr(cli: Cli) -> None:
+    result = cli("--sandbox", "-v", "orders", "list", "-n", "3")
+    assert result.exit_code == 0, result
+    document = json.loads(result.stdout)  # not a terminal: JSON, and only JSON
+    assert len(document["orders"]) == 3
+    assert "> GET" in result.stderr and "< 200" in result.stderr
+
+
+def test_verbose_headers_redact_authorization(cli: Cli) -> None:
+    result = cli("--sandbox", "-vv", "orders", "list", "-n", "1")
+    assert result.exit_code == 0, result
+    assert "authorization: Basic [redacted]" in result.stderr.lower().replace("basic", "Basic")
+    assert "sandbox-password" not in result.stderr
+
+
+def test_table_output_in_a_pipe_is_not_cut_at_80_columns(cli: Cli) -> None:
+    result = cli("--sandbox", "-o", "table", "orders", "show", "D3XZFWPP")
+    assert result.exit_code == 0, result
+    assert "ffb7f11d-e8d3-5da3-898e-23f7b33f9754" in result.stdout  # a 36-character id, whole
+
+
+def test_no_color_flag_and_env(cli: Cli) -> None:
+    for args, env in ((["--no-color"], {}), ([], {"NO_COLOR": "1"})):
+        result = cli(*args, "--sandbox", "-o", "table", "orders", "list", "-n", "2", env=env)
+        assert result.exit_code == 0
+        assert "\x1b[" not in result.stdout + result.stderr
+
+
+def test_usage_error_is_exit_2(cli: Cli) -> None:
+    assert cli("create").exit_code == 2
+    assert cli("no-such-command").exit_code == 2
+    assert cli("--output", "yaml", "orders", "list").exit_code == 2
+
+
+def test_orders_list_filters_by_status_and_pages(cli: Cli) -> None:
+    shipped = cli("--sandbox", "orders", "list", "--status", "shipped", "--status", "delivered")
+    statuses = {order["status"] for order in json.loads(shipped.stdout)["orders"]}
+    assert statuses == {"SHIPPED", "DELIVERED"}
+    everything = json.loads(cli("--sandbox", "orders", "list", "-n", "500").stdout)["orders"]
+    assert len(everything) == 28
+    assert cli("--sandbox", "orders", "list", "--status", "LOST").exit_code == 2
+    assert cli("--sandbox", "orders", "list", "--since", "yesterday-ish").exit_code == 2
+
+
+def test_orders_list_since_and_email(cli: Cli) -> None:
+    recent = json.loads(cli("--sandbox", "orders", "list", "--since", "2026-04-22").stdout)
+    assert recent["orders"] and all(o["createdAt"] >= "2026-04-22" for o in recent["orders"])
+    alex = json.loads(
+        cli("--sandbox", "orders", "list", "--email", "alex.rivera@example.com").stdout
+    )
+    assert {o["customer"]["name"] for o in alex["orders"]} == {"Alex Rivera"}
+
+
+def test_orders_show_gives_what_to_pass_to_item(cli: Cli) -> None:
+    order = json.loads(cli("--sandbox", "orders", "show", "#h2v6rj9d").stdout)
+    assert order["friendlyId"] == "H2V6RJ9D"
+    assert order["customer"] == {"name": "Mia Thompson", "country": "AU"}
+    assert [(i["sku"], i["quantity"]) for i in order["items"]] == [("TEE-BLK-L", 1), ("TEE-BLK-L", 2)]
