@@ -1,0 +1,223 @@
+"""The seed file: the shop, its credentials, its orders and the fulfillments they already have.
+
+`load_seed` validates the whole file and reports the first problem on one line, naming the file and
+the field (`seed.json: orders[3].offers[0].variant.quantity: must be an integer >= 0`).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field, PlainValidator, ValidationError
+from pydantic.alias_generators import to_camel
+from pydantic_core import ErrorDetails
+
+from fwfulfill.models import OrderStatus
+
+DEFAULT_SHOP_ID = "sh_5d1c3a52-7f0e-4c1b-9a55-0c2f4e1b7a10"
+DEFAULT_USERNAME = "sandbox-api-user"
+DEFAULT_PASSWORD = "sandbox-password"  # the sandbox's published demo password
+DEFAULT_TOKENS: dict[str, list[str]] = {
+    "sandbox-token-full": ["order_read", "fulfillment_write"],
+    "sandbox-token-readonly": ["order_read"],
+}
+
+
+class SeedError(ValueError):
+    """A seed (or state) file that cannot be used; the message is one line."""
+
+
+def _count(minimum: int) -> PlainValidator:
+    def check(value: object) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            raise ValueError(f"must be an integer >= {minimum}")
+        return value
+
+    return PlainValidator(check)
+
+
+Quantity = Annotated[int, _count(0)]
+PositiveQuantity = Annotated[int, _count(1)]
+Text = Annotated[str, Field(min_length=1)]
+
+
+class _Closed(BaseModel):
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
+
+
+class _Open(BaseModel):
+    """An OrderV1 part: the fields the sandbox needs are checked, any other OrderV1 field passes."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="allow")
+
+
+class SeedShop(_Closed):
+    id: Text = DEFAULT_SHOP_ID
+    name: Text = "Sandbox Merch Co."
+    domain: Text = "sandbox-merch-co.fourthwall.com"
+    public_domain: str | None = None
+
+
+class SeedCredentials(_Closed):
+    username: Text = DEFAULT_USERNAME
+    password: Text = DEFAULT_PASSWORD
+    tokens: dict[str, list[Text]] = Field(default_factory=lambda: dict(DEFAULT_TOKENS))
+
+
+class SeedVariant(_Open):
+    id: UUID
+    sku: str
+    name: str
+    quantity: Quantity
+
+
+class SeedOffer(_Open):
+    variant: SeedVariant
+
+
+class SeedOrder(_Open):
+    id: UUID
+    friendly_id: Text
+    status: OrderStatus
+    offers: list[SeedOffer] = Field(min_length=1)
+    shop_id: Text | None = None  # another shop's id: the order exists but is not this shop's
+    email: str | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+
+class SeedFulfillmentItem(_Closed):
+    variant_id: UUID
+    quantity: PositiveQuantity
+
+
+class SeedFulfillment(_Closed):
+    id: Text | None = None
+    order_id: UUID
+    tracking_number: Text
+    tracking_company: Text
+    items: list[SeedFulfillmentItem] = Field(min_length=1)
+
+
+class Seed(_Closed):
+    shop: SeedShop = Field(default_factory=SeedShop)
+    credentials: SeedCredentials = Field(default_factory=SeedCredentials)
+    orders: list[SeedOrder]
+    fulfillments: list[SeedFulfillment] = Field(default_factory=list)
+
+
+def load_seed(path: Path) -> Seed:
+    """Read and validate a seed file; SeedError names the file and the first bad field."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except OSError as exc:
+        raise SeedError(f"{path}: cannot read it: {exc.strerror or exc}") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise SeedError(f"{path}: not valid JSON: {exc}") from None
+    return parse_seed(data, source=str(path))
+
+
+def parse_seed(data: object, *, source: str = "seed") -> Seed:
+    """Validate seed data already parsed from JSON (a demo seed, a state file)."""
+    try:
+        seed = Seed.model_validate(data)
+    except ValidationError as exc:
+        errors = exc.errors()
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        raise SeedError(f"{source}: {_describe(errors[0])}{more}") from None
+    _check_references(seed, source)
+    return seed
+
+
+def _describe(error: ErrorDetails) -> str:
+    where = _location(error["loc"])
+    message = _MESSAGES.get(error["type"]) or error["msg"].replace("Input should be", "must be")
+    if error["type"] == "value_error":
+        message = str(error.get("ctx", {}).get("error", message))
+    if error["type"] in _SHOW_INPUT:
+        message += f" (got {_short(error['input'])})"
+    return f"{where}: {message}" if where else message
+
+
+_MESSAGES = {
+    "missing": "is required",
+    "extra_forbidden": "is not a known field",
+    "string_too_short": "must not be empty",
+    "too_short": "must have at least one entry",
+    "uuid_parsing": "must be a UUID",
+    "uuid_type": "must be a UUID",
+    "model_type": "must be a JSON object",
+    "dict_type": "must be a JSON object",
+    "list_type": "must be a JSON array",
+    "string_type": "must be a string",
+}
+_SHOW_INPUT = {"uuid_parsing", "uuid_type", "enum", "value_error", "datetime_from_date_parsing"}
+
+
+def _location(loc: tuple[int | str, ...]) -> str:
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _check_references(seed: Seed, source: str) -> None:
+    """Ids are unique and every prior fulfillment fits its order."""
+    orders: dict[UUID, SeedOrder] = {}
+    friendly: set[str] = set()
+    for index, order in enumerate(seed.orders):
+        if order.id in orders:
+            raise SeedError(f"{source}: orders[{index}].id: duplicate order id {order.id}")
+        if order.friendly_id in friendly:
+            raise SeedError(
+                f"{source}: orders[{index}].friendlyId: duplicate friendly id {order.friendly_id}"
+            )
+        orders[order.id] = order
+        friendly.add(order.friendly_id)
+    _check_fulfillments(seed, orders, source)
+
+
+def _check_fulfillments(seed: Seed, orders: dict[UUID, SeedOrder], source: str) -> None:
+    fulfilled: dict[tuple[UUID, UUID], int] = {}
+    ids: set[str] = set()
+    for index, prior in enumerate(seed.fulfillments):
+        where = f"{source}: fulfillments[{index}]"
+        if prior.id is not None:
+            if prior.id in ids:
+                raise SeedError(f"{where}.id: duplicate fulfillment id {prior.id}")
+            ids.add(prior.id)
+        order = orders.get(prior.order_id)
+        if order is None:
+            raise SeedError(f"{where}.orderId: no order has the id {prior.order_id}")
+        ordered = ordered_quantities(order)
+        for item_index, item in enumerate(prior.items):
+            key = (order.id, item.variant_id)
+            if item.variant_id not in ordered:
+                raise SeedError(
+                    f"{where}.items[{item_index}].variantId: variant {item.variant_id} is not on "
+                    f"order {order.friendly_id}"
+                )
+            left = ordered[item.variant_id] - fulfilled.get(key, 0)
+            if item.quantity > left:
+                raise SeedError(
+                    f"{where}.items[{item_index}].quantity: {item.quantity} is more than the "
+                    f"{left} left of variant {item.variant_id} on order {order.friendly_id}"
+                )
+            fulfilled[key] = fulfilled.get(key, 0) + item.quantity
+
+
+def ordered_quantities(order: SeedOrder) -> dict[UUID, int]:
+    """Ordered quantity per variant; a variant on two lines is summed."""
+    totals: dict[UUID, int] = {}
+    for offer in order.offers:
+        totals[offer.variant.id] = totals.get(offer.variant.id, 0) + offer.variant.quantity
+    return totals

@@ -1,0 +1,1 @@
+"""Tests of fwfulfill.sandbox, the local fake of the Fourthwall Open API."""
