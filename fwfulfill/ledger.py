@@ -22,6 +22,7 @@ from fwfulfill.paths import ensure_private_dir, state_dir
 from fwfulfill.plan import PlannedFulfillment
 
 LEDGER_FILE = "ledger.sqlite3"
+_CHUNK = 400  # keys per query: well under SQLite's limit of bound parameters
 
 # States a fulfillment can be in; the first two mean "exists at Fourthwall".
 DONE_STATES = frozenset({"created", "already_exists"})
@@ -243,6 +244,20 @@ class Ledger:
     def view(self, shop: str, order_ids: Iterable[str]) -> LedgerView:
         return LedgerView(self.entries(shop, order_ids))
 
+    def view_by_references(self, shop: str, keys: Iterable[str]) -> LedgerView:
+        """Entries of the orders named by these keys (order UUIDs or upper-cased friendly ids)."""
+        wanted = sorted(set(keys))
+        found: list[LedgerEntry] = []
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = wanted[start : start + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            found += self._select(
+                f"SELECT * FROM fulfillments WHERE shop = ? AND (order_id IN ({marks})"
+                f" OR upper(friendly_id) IN ({marks}))",
+                [shop, *chunk, *chunk],
+            )
+        return LedgerView(found)
+
     # ---- writing ----
 
     def record(
@@ -350,8 +365,16 @@ class LedgerView:
     def __init__(self, entries: Sequence[LedgerEntry]) -> None:
         self._by_key = {(e.order_id, e.tracking_number): e for e in entries}
         self._by_order: dict[str, list[LedgerEntry]] = defaultdict(list)
+        self._references: dict[str, str] = {}
         for entry in entries:
             self._by_order[entry.order_id].append(entry)
+            self._references[entry.order_id] = entry.order_id
+            if entry.friendly_id:
+                self._references[entry.friendly_id.upper()] = entry.order_id
+
+    def order_id_for(self, reference_key: str) -> str | None:
+        """The order UUID that a reference key (UUID or upper-cased friendly id) names, if known."""
+        return self._references.get(reference_key)
 
     def entry(self, order_id: str, tracking_number: str) -> LedgerEntry | None:
         return self._by_key.get((order_id, tracking_number))

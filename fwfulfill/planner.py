@@ -52,6 +52,42 @@ class FulfillmentHistory(Protocol):
     ) -> Mapping[str, int]: ...
 
 
+class ReferencedHistory(FulfillmentHistory, Protocol):
+    def order_id_for(self, reference_key: str) -> str | None: ...
+
+
+def split_recorded(
+    drafts: Sequence[Draft], history: ReferencedHistory
+) -> tuple[list[Draft], list[PlannedFulfillment]]:
+    """Drafts to plan, and the skipped boxes of orders whose every box the ledger records as done.
+
+    A re-run of a finished file then reads no order at all (rule 5: skipped, not an error).
+    """
+    by_reference: dict[str, list[Draft]] = defaultdict(list)
+    for draft in drafts:
+        by_reference[draft.order.key].append(draft)
+    remaining: list[Draft] = []
+    skipped: list[PlannedFulfillment] = []
+    for key, group in by_reference.items():
+        order_id = history.order_id_for(key)
+        if order_id is None or not all(history.is_done(order_id, d.tracking_number) for d in group):
+            remaining.extend(group)
+            continue
+        for draft in group:
+            planned = PlannedFulfillment(
+                order_ref=draft.order.text.strip(),
+                tracking_number=draft.tracking_number,
+                tracking_company=draft.tracking_company,
+                carrier_key=draft.carrier_key,
+                lines=draft.lines,
+                order_id=order_id,
+                friendly_id=draft.order.friendly_id,
+                status=Status.SKIPPED,
+            )
+            skipped.append(planned)
+    return remaining, skipped
+
+
 class NoHistory:
     def is_done(self, order_id: str, tracking_number: str) -> bool:
         return False

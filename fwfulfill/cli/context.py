@@ -87,7 +87,9 @@ class AppContext:
 
         timeouts = Timeouts(read=_seconds(self.env.get(ENV_READ_TIMEOUT), Timeouts.read))
         retry = RetryPolicy(
-            max_total_wait=_seconds(self.env.get(ENV_RETRY_WAIT), RetryPolicy.max_total_wait)
+            max_total_wait=_seconds(self.env.get(ENV_RETRY_WAIT), RetryPolicy.max_total_wait),
+            # A 429 without Retry-After waits out the window the run paces itself by.
+            rate_limit_wait=limiter.window if limiter else RetryPolicy.rate_limit_wait,
         )
         return ApiClient(
             base_url or self.base_url(),

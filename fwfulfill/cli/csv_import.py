@@ -23,7 +23,7 @@ from fwfulfill.csv_rows import RowsReading, read_rows
 from fwfulfill.errors import InputError
 from fwfulfill.order_lookup import resolve_orders
 from fwfulfill.plan import UNSUCCESSFUL, Plan, Problem, Severity, Status
-from fwfulfill.planner import InputProblem, build_plan, offline_plan, problem
+from fwfulfill.planner import InputProblem, build_plan, offline_plan, problem, split_recorded
 from fwfulfill.runner import RunResult, default_concurrency
 
 _RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d+(?:\.\d+)?)\s*s?\s*$", re.IGNORECASE)
@@ -100,12 +100,33 @@ def _with_reading(plan: Plan, reading: RowsReading, columns: ColumnMap) -> Plan:
 
 
 def _plan(session: ShopSession, reading: RowsReading, output: Output) -> Plan:
-    references = [draft.order for draft in reading.drafts]
+    # Orders whose every box the ledger records as created need no read (a re-run costs nothing).
+    recorded = session.ledger.view_by_references(
+        session.shop_key, {draft.order.key for draft in reading.drafts}
+    )
+    drafts, skipped = split_recorded(reading.drafts, recorded)
+    references = [draft.order for draft in drafts]
     references += [item.order for item in reading.problems if item.order is not None]
     resolution = resolve_orders(session.client, references)
     history = session.ledger.view(
         session.shop_key, {order.id for order in resolution.orders.values()}
     )
+    missing = {key: problem(error.code, error.message) for key, error in resolution.missing.items()}
+    if references:
+        output.info(f"Read {len(resolution.orders)} orders with {resolution.requests} requests.")
+    plan = build_plan(
+        drafts,
+        resolution.orders,
+        history=history,
+        input_problems=reading.problems,
+        missing=missing,
+    )
+    if skipped:
+        plan.fulfillments.extend(skipped)
+        lines = [line for planned in skipped for line in planned.lines]
+        message = f"{len(skipped)} boxes were already created by an earlier run; skipped."
+        plan.problems.append(problem("already_fulfilled", message, lines))
+    return plan
     missing = {key: problem(error.code, error.message) for key, error in resolution.missing.items()}
     if references:
         output.info(f"Read {len(resolution.orders)} orders with {resolution.requests} requests.")
