@@ -129,6 +129,14 @@ _ENTRIES: tuple[Entry, ...] = (
         ExitCode.AUTH,
     ),
     _api(
+        "LOGIN_REJECTED",
+        "Credentials rejected",
+        "Fourthwall did not accept this API username and password; nothing was stored.",
+        "Copy both again from the Fourthwall dashboard (Settings -> For developers, where a SUPER "
+        "ADMIN creates the API user), then log in again.",
+        ExitCode.AUTH,
+    ),
+    _api(
         "CREDENTIALS_MISSING",
         "No credentials",
         "No API credentials were found in the environment, the keyring or the config directory.",

@@ -153,6 +153,10 @@ class InsecureFileStore:
         data[profile] = json.loads(_encode(credentials))
         self._write(data)
 
+    def profiles(self) -> list[str]:
+        """The profiles that have an entry in the file."""
+        return sorted(self._read())
+
     def delete(self, profile: str) -> bool:
         data = self._read()
         if profile not in data:

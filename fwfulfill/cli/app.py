@@ -113,6 +113,7 @@ def root(
 
 
 def _register() -> None:
+    from fwfulfill.cli.auth import app as auth_app
     from fwfulfill.cli.create import create
     from fwfulfill.cli.from_csv import from_csv
     from fwfulfill.cli.history import history
@@ -120,6 +121,7 @@ def _register() -> None:
     from fwfulfill.cli.reference import carriers, template
     from fwfulfill.cli.sandbox import app as sandbox_app
 
+    app.add_typer(auth_app, name="auth")
     app.command("create")(create)
     app.command("from-csv")(from_csv)
     app.add_typer(orders_app, name="orders")

@@ -63,8 +63,15 @@ class AppContext:
         if self.sandbox:
             return self._sandbox()[1]
         from fwfulfill.credential_store import resolve_credentials
+        from fwfulfill.credentials import CredentialSource
 
-        return resolve_credentials(self.profile_name, self.env)
+        found = resolve_credentials(self.profile_name, self.env)
+        if found.source is CredentialSource.FILE:
+            self.output.warning(
+                "using the password kept unencrypted in the insecure credentials file "
+                "(`fwfulfill auth login` without --insecure-storage moves it to the keyring)"
+            )
+        return found
 
     def transport(self) -> httpx.BaseTransport | None:
         return self._sandbox()[0] if self.sandbox else None
