@@ -21,7 +21,7 @@ def send_planned(
     fail_fast: bool = False,
     on_done: ProgressSink | None = None,
 ) -> tuple[str, RunResult]:
-    """Send `fulfillments`, recording every step under a new ledger run; returns (run id, result)."""
+    """Send `fulfillments`, every step recorded under a new ledger run; returns (run id, result)."""
     run_id = ledger.start_run(shop_key, source)
     runner = Runner(
         client,

@@ -1,7 +1,8 @@
-"""The catalogue of everything that can go wrong: API error codes, transport failures and input problems.
+"""The catalogue of everything that can go wrong: API error codes, transport failures and input
+problems.
 
-Each entry has a title, a plain explanation, what to do next, and the exit code it leads to. Rendering reads
-this catalogue; no other module hard-codes a message for a code.
+Each entry has a title, a plain explanation, what to do next, and the exit code it leads to.
+Rendering reads this catalogue; no other module hard-codes a message for a code.
 """
 
 from __future__ import annotations
@@ -57,7 +58,8 @@ _ENTRIES: tuple[Entry, ...] = (
     _api(
         "FULFILLMENT_VARIANT_QUANTITY_TO_HIGH",
         "Quantity too high",
-        "More units than are left to fulfill for this variant ({fulfillable} left, {quantity} asked).",
+        "More units than are left to fulfill for this variant ({fulfillable} left, {quantity} "
+        "asked).",
         "Lower the quantity to what is left, or check whether another tool already shipped it.",
         _REFUSED,
     ),
@@ -229,7 +231,7 @@ _ENTRIES: tuple[Entry, ...] = (
         "order_already_shipped",
         "Order already shipped",
         "The order's status says every item already has a tracker.",
-        "Check the order in the dashboard; Fourthwall will refuse items that are already fulfilled.",
+        "Check the order in the dashboard; Fourthwall refuses items that are already fulfilled.",
         _INPUT,
     ),
     _api(
@@ -490,7 +492,7 @@ def lookup(code: str) -> Entry:
 
 
 def explain(code: str, fields: dict[str, object] | None = None) -> str:
-    """The explanation of `code`, with the fields of the error body filled in where it names them."""
+    """The explanation of `code`, with the error body's fields filled in where it names them."""
     text = lookup(code).explanation
     if fields:
         try:

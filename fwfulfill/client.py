@@ -1,9 +1,9 @@
 """The Fourthwall Open API client: the only module that speaks HTTP.
 
-Every request goes through the shared rate limiter. Retries follow API-NOTES.md: what was certainly not
-delivered (connect errors, 429) is retried for every method; reads are also retried on timeouts, dropped
-connections and 5xx; a POST whose outcome is unknown is never retried here but raised as `OutcomeUnknown`,
-so the caller can record it as in doubt before deciding (see `fwfulfill.sending`).
+Every request goes through the shared rate limiter. Retries follow API-NOTES.md: what was certainly
+not delivered (connect errors, 429) is retried for every method; reads are also retried on timeouts,
+dropped connections and 5xx; a POST whose outcome is unknown is never retried here but raised as
+`OutcomeUnknown`, so the caller can record it as in doubt before deciding (see `fwfulfill.sending`).
 """
 
 from __future__ import annotations
@@ -295,9 +295,8 @@ class ApiClient:
 def _redacted(headers: httpx.Headers) -> tuple[tuple[str, str], ...]:
     shown = []
     for name, value in headers.items():
-        if name.lower() == "authorization":
-            value = value.split(" ", 1)[0] + " [redacted]"
-        shown.append((name, value))
+        secret = name.lower() == "authorization"
+        shown.append((name, value.split(" ", 1)[0] + " [redacted]" if secret else value))
     return tuple(shown)
 
 
@@ -326,7 +325,7 @@ _STATUS_CODES = {400: "BAD_REQUEST", 401: "UNAUTHORIZED", 403: "FORBIDDEN", 404:
 
 
 def _error_from_response(response: httpx.Response) -> ApiError:
-    """An ApiError from any error answer: a documented code when the body has one, else the status."""
+    """An ApiError from any error answer: the documented code when the body has one, else status."""
     status = response.status_code
     excerpt = _excerpt(response)
     body = _json_error_body(response)

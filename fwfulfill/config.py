@@ -1,6 +1,7 @@
 """The config file: profiles and their non-secret settings (API URL, shop), in TOML.
 
-Secrets never go here; they live in the keyring (or, only when asked, in the insecure credentials file).
+Secrets never go here; they live in the keyring (or, only when asked, in the insecure credentials
+file).
 """
 
 from __future__ import annotations

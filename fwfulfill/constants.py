@@ -1,4 +1,5 @@
-"""Names and defaults shared by every layer: environment variables, the API's base URL and its limits."""
+"""Names and defaults shared by every layer: environment variables, the API's base URL and its
+limits."""
 
 from __future__ import annotations
 
@@ -14,8 +15,8 @@ ORDER_PAGE_SIZE_MAX: Final = 100
 
 # Credentials, the peer convention (API-NOTES.md).
 ENV_USERNAME: Final = "FOURTHWALL_API_USERNAME"
-ENV_PASSWORD: Final = "FOURTHWALL_API_PASSWORD"  # noqa: S105 - a variable name, not a secret
-ENV_ACCESS_TOKEN: Final = "FOURTHWALL_ACCESS_TOKEN"  # noqa: S105
+ENV_PASSWORD: Final = "FOURTHWALL_API_PASSWORD"
+ENV_ACCESS_TOKEN: Final = "FOURTHWALL_ACCESS_TOKEN"
 
 # fwfulfill's own settings.
 ENV_PROFILE: Final = "FWFULFILL_PROFILE"

@@ -1,8 +1,8 @@
 """Where credentials are kept, and which one wins: environment > OS keyring > insecure file.
 
-The keyring is reached through `keyring` with a timeout on every call; any backend failure (none installed,
-the `null` or `fail` backend, a locked or hung Secret Service) means "no usable keyring", never a silent
-fallback. The insecure file is used only when the user chose it at login.
+The keyring is reached through `keyring` with a timeout on every call; any backend failure (none
+installed, the `null` or `fail` backend, a locked or hung Secret Service) means "no usable keyring",
+never a silent fallback. The insecure file is used only when the user chose it at login.
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from typing import TypeVar
 from fwfulfill.config import load_config
 from fwfulfill.constants import ENV_ACCESS_TOKEN, ENV_PASSWORD, ENV_USERNAME, KEYRING_SERVICE
 from fwfulfill.credentials import (
-    CredentialSource,
     Credentials,
     CredentialsIncomplete,
+    CredentialSource,
     from_environment,
 )
 from fwfulfill.errors import FwfulfillError
@@ -92,7 +92,7 @@ class KeyringStore:
         return self._call(remove)
 
     def _call(self, action: Callable[[], T]) -> T:
-        """Run one keyring call in a worker thread, so a hung backend costs `timeout`, not forever."""
+        """Run one keyring call in a worker thread: a hung backend costs `timeout`, not forever."""
         result: list[T] = []
         failure: list[BaseException] = []
 

@@ -1,4 +1,5 @@
-"""API credentials: what they are, how they become an Authorization header, and where they came from.
+"""API credentials: what they are, how they become an Authorization header, and where they came
+from.
 
 The secret lives only in this object; its repr and str never show it.
 """

@@ -1,4 +1,5 @@
-"""Exceptions that carry a catalogue code, so every layer fails the same way and the CLI renders one way."""
+"""Exceptions that carry a catalogue code, so every layer fails the same way and the CLI renders one
+way."""
 
 from __future__ import annotations
 
@@ -57,4 +58,4 @@ class ApiError(FwfulfillError):
 
 
 class OutcomeUnknown(ApiError):
-    """A request was (maybe) delivered but no answer came back: it may or may not have taken effect."""
+    """A request was (maybe) delivered but no answer came: it may or may not have taken effect."""

@@ -1,9 +1,9 @@
 """The ledger: a SQLite record, per shop, of every fulfillment fwfulfill sends.
 
-Fourthwall cannot list fulfillments, so this is the only memory of what was sent. Each send is written down
-before the POST (`sending`) and after its answer, each in its own transaction, so a crash at any instant
-leaves a truthful record: a row still `sending` or `in_doubt` may or may not exist at Fourthwall and is
-re-checked by the next run, never sent blindly.
+Fourthwall cannot list fulfillments, so this is the only memory of what was sent. Each send is
+written down before the POST (`sending`) and after its answer, each in its own transaction, so a
+crash at any instant leaves a truthful record: a row still `sending` or `in_doubt` may or may not
+exist at Fourthwall and is re-checked by the next run, never sent blindly.
 """
 
 from __future__ import annotations
@@ -238,7 +238,7 @@ class Ledger:
         with self._lock:
             cursor = self._db.execute(query, params)
             columns = [c[0] for c in cursor.description]
-            rows = [dict(zip(columns, row)) for row in cursor.fetchall()]
+            rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
         return [_entry(row) for row in rows]
 
     def view(self, shop: str, order_ids: Iterable[str]) -> LedgerView:
@@ -284,9 +284,11 @@ class Ledger:
                     " tracking_company, items, state, fulfillment_id, api_code, message, run_id,"
                     " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                     " ON CONFLICT (shop, order_id, tracking_number) DO UPDATE SET"
-                    " friendly_id = excluded.friendly_id, tracking_company = excluded.tracking_company,"
+                    " friendly_id = excluded.friendly_id,"
+                    " tracking_company = excluded.tracking_company,"
                     " items = excluded.items, state = excluded.state,"
-                    " fulfillment_id = COALESCE(excluded.fulfillment_id, fulfillments.fulfillment_id),"
+                    " fulfillment_id ="
+                    " COALESCE(excluded.fulfillment_id, fulfillments.fulfillment_id),"
                     " api_code = excluded.api_code, message = excluded.message,"
                     " run_id = excluded.run_id, updated_at = excluded.updated_at",
                     (

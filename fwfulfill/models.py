@@ -1,8 +1,9 @@
 """The wire format of the Fourthwall Open API endpoints fwfulfill uses, as pydantic models.
 
 These are the single source of truth for request and response shapes (see
-`shared/reference/fourthwall-openapi.yaml`). Requests are strict, because a wrong request must never leave
-the machine; responses are tolerant, because the real API may add or omit fields we do not rely on.
+`shared/reference/fourthwall-openapi.yaml`). Requests are strict, because a wrong request must never
+leave the machine; responses are tolerant, because the real API may add or omit fields we do not
+rely on.
 """
 
 from __future__ import annotations

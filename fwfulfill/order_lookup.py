@@ -1,8 +1,10 @@
-"""Reading orders from the shop: one by reference, or many in as few requests as the rate limit allows.
+"""Reading orders from the shop: one by reference, or many in as few requests as the rate limit
+allows.
 
-At 100 requests per 10 s, reading 1,000 orders one by one costs 100 s. When the orders named are many, the
-shop's open orders are read in pages of 100 instead (the first page's `total` says what that costs), and
-only what the pages did not hold is read one by one. Every read goes through the client's rate limiter.
+At 100 requests per 10 s, reading 1,000 orders one by one costs 100 s. When the orders named are
+many, the shop's open orders are read in pages of 100 instead (the first page's `total` says what
+that costs), and only what the pages did not hold is read one by one. Every read goes through the
+client's rate limiter.
 """
 
 from __future__ import annotations
@@ -73,7 +75,8 @@ def resolve_orders(
         _resolve_from_pages(client, wanted, resolution, workers)
     remaining = [ref for key, ref in wanted.items() if key not in resolution.orders]
     with ThreadPoolExecutor(max(1, workers)) as pool:
-        for ref, order in zip(remaining, pool.map(lambda r: _read_one(client, r), remaining)):
+        found = pool.map(lambda r: _read_one(client, r), remaining)
+        for ref, order in zip(remaining, found, strict=True):
             resolution.requests += 1
             if order is not None:
                 resolution.orders[ref.key] = order

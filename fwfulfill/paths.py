@@ -1,4 +1,4 @@
-"""Per-user directories by the operating system's conventions, with environment overrides for tests."""
+"""Per-user directories by the operating system's conventions, with environment overrides."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from fwfulfill.constants import APP_NAME, ENV_CONFIG_DIR, ENV_STATE_DIR
 
 
 def config_dir() -> Path:
-    """Where the config file lives (`~/.config/fwfulfill`, `~/Library/Application Support/fwfulfill`,
-    `%APPDATA%\\fwfulfill`), unless FWFULFILL_CONFIG_DIR says otherwise."""
+    """Where the config file lives (`~/.config/fwfulfill`, `~/Library/Application
+    Support/fwfulfill`, `%APPDATA%\\fwfulfill`), unless FWFULFILL_CONFIG_DIR says otherwise."""
     override = os.environ.get(ENV_CONFIG_DIR)
     if override:
         return Path(override)

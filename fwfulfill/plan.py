@@ -1,7 +1,8 @@
-"""The plan: what fwfulfill is about to create, what it found wrong, and (after sending) what happened.
+"""The plan: what fwfulfill is about to create, what it found wrong, and (after sending) what
+happened.
 
-Planning produces it (`planner`), sending fills in outcomes (`sending`), rendering reads it. The JSON
-shape of `to_json` is a documented contract (README, "JSON output").
+Planning produces it (`planner`), sending fills in outcomes (`sending`), rendering reads it. The
+JSON shape of `to_json` is a documented contract (README, "JSON output").
 """
 
 from __future__ import annotations

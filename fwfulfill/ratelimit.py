@@ -1,10 +1,10 @@
 """The client-side rate limiter that every request of a run goes through (reads and sends alike).
 
-The shop allows N requests in any window of W seconds, counted where the server sees them. The client only
-knows when it sent a request and when the answer came, so a slot is held from the moment a request starts
-until W seconds after its answer: whatever instant the server counted it at, it has left the server's window
-by then. That never exceeds the limit at any latency, and costs one round trip per window (about 2 % at
-200 ms against a 10 s window).
+The shop allows N requests in any window of W seconds, counted where the server sees them. The
+client only knows when it sent a request and when the answer came, so a slot is held from the moment
+a request starts until W seconds after its answer: whatever instant the server counted it at, it has
+left the server's window by then. That never exceeds the limit at any latency, and costs one round
+trip per window (about 2 % at 200 ms against a 10 s window).
 """
 
 from __future__ import annotations

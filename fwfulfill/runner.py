@@ -1,8 +1,8 @@
 """Sends a plan's fulfillments with enough requests in flight to use the shop's whole rate limit.
 
-The rate limiter inside the client paces every request; the runner only keeps workers busy, records each
-step in the journal, stops taking new work on request (Ctrl-C, `--fail-fast`, rejected credentials), and
-lets what is in flight finish and be recorded.
+The rate limiter inside the client paces every request; the runner only keeps workers busy, records
+each step in the journal, stops taking new work on request (Ctrl-C, `--fail-fast`, rejected
+credentials), and lets what is in flight finish and be recorded.
 """
 
 from __future__ import annotations

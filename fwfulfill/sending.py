@@ -1,9 +1,9 @@
 """Sending one planned fulfillment, with the "in doubt" rules of API-NOTES.md.
 
-`POST /fulfillments` has no idempotency key. When its outcome is unknown, the attempt is recorded as in doubt
-first, then re-sent exactly once: `FULFILLMENT_ALREADY_EXISTS` means it exists (with its id);
-`..._QUANTITY_TO_HIGH` means the first attempt most likely went through (uncertain, never a user error);
-anything unknown again is uncertain. Never a loop.
+`POST /fulfillments` has no idempotency key. When its outcome is unknown, the attempt is recorded as
+in doubt first, then re-sent exactly once: `FULFILLMENT_ALREADY_EXISTS` means it exists (with its
+id); `..._QUANTITY_TO_HIGH` means the first attempt most likely went through (uncertain, never a
+user error); anything unknown again is uncertain. Never a loop.
 """
 
 from __future__ import annotations
@@ -65,7 +65,8 @@ def send_fulfillment(
     *,
     previously_in_doubt: bool = False,
 ) -> None:
-    """Send `planned` and set its outcome; `previously_in_doubt` when an earlier run lost the answer."""
+    """Send `planned` and set its outcome; `previously_in_doubt` when an earlier run lost the
+    answer."""
     request = request_for(planned)
     journal.sending(planned)
     if previously_in_doubt:

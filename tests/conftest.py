@@ -1,4 +1,5 @@
-"""Shared fixtures: an isolated user (config, state, keyring, environment) and the CLI as a user runs it."""
+"""Shared fixtures: an isolated user (config, state, keyring, environment) and the CLI as a user
+runs it."""
 
 from __future__ import annotations
 
@@ -59,14 +60,14 @@ class Cli:
 
 
 @pytest.fixture(autouse=True)
-def isolated_user(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def isolated_user(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Every test gets its own config and state directories and no shop credentials."""
     home = tmp_path / "user"
     monkeypatch.setenv("FWFULFILL_CONFIG_DIR", str(home / "config"))
     monkeypatch.setenv("FWFULFILL_STATE_DIR", str(home / "state"))
     for name in _ISOLATED:
         monkeypatch.delenv(name, raising=False)
-    yield home
+    return home
 
 
 @pytest.fixture
@@ -164,7 +165,8 @@ class RunningSandbox:
 
 @pytest.fixture
 def start_sandbox() -> Iterator[Any]:
-    """`start_sandbox(seed=None, **settings)`: a running sandbox (the demo shop unless a seed is given)."""
+    """`start_sandbox(seed=None, **settings)`: a running sandbox (the demo shop unless a seed is
+    given)."""
     from fwfulfill.sandbox import SandboxApp, SandboxServer
     from fwfulfill.sandbox.demo import demo_seed
     from fwfulfill.sandbox.seed import parse_seed

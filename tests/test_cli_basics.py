@@ -1,4 +1,4 @@
-"""The CLI's shape: start-up cost, global options anywhere, output streams, completions, exit codes."""
+"""The CLI's shape: start-up cost, global options anywhere, streams, completions, exit codes."""
 
 from __future__ import annotations
 
@@ -53,8 +53,12 @@ def test_shell_completion_does_not_import_http_models_or_keyring() -> None:
 
 @pytest.mark.parametrize(
     ("shell", "file"),
-    [("bash", "fwfulfill.bash"), ("zsh", "fwfulfill.zsh"), ("fish", "fwfulfill.fish"),
-     ("powershell", "fwfulfill.ps1")],
+    [
+        ("bash", "fwfulfill.bash"),
+        ("zsh", "fwfulfill.zsh"),
+        ("fish", "fwfulfill.fish"),
+        ("powershell", "fwfulfill.ps1"),
+    ],
 )
 def test_committed_completion_scripts_match_what_the_app_generates(shell: str, file: str) -> None:
     generated = subprocess.run(
@@ -74,8 +78,12 @@ def test_committed_completion_scripts_match_what_the_app_generates(shell: str, f
 def test_bash_completion_completes_command_names() -> None:
     result = subprocess.run(
         [str(FWFULFILL)],
-        env={**os.environ, "_FWFULFILL_COMPLETE": "complete_bash",
-             "COMP_WORDS": "fwfulfill from", "COMP_CWORD": "1"},
+        env={
+            **os.environ,
+            "_FWFULFILL_COMPLETE": "complete_bash",
+            "COMP_WORDS": "fwfulfill from",
+            "COMP_CWORD": "1",
+        },
         capture_output=True,
         text=True,
         timeout=60,
@@ -95,7 +103,10 @@ def test_version(cli: Cli) -> None:
 def test_python_dash_m_runs_the_cli() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "fwfulfill", "--version"],
-        capture_output=True, text=True, timeout=60, check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert result.returncode == 0
     assert result.stdout.startswith("fwfulfill ")
@@ -113,7 +124,8 @@ def test_data_goes_to_stdout_and_talk_to_stderr(cli: Cli) -> None:
     assert result.exit_code == 0, result
     document = json.loads(result.stdout)  # not a terminal: JSON, and only JSON
     assert len(document["orders"]) == 3
-    assert "> GET" in result.stderr and "< 200" in result.stderr
+    assert "> GET" in result.stderr
+    assert "< 200" in result.stderr
 
 
 def test_verbose_headers_redact_authorization(cli: Cli) -> None:
@@ -154,7 +166,8 @@ def test_orders_list_filters_by_status_and_pages(cli: Cli) -> None:
 
 def test_orders_list_since_and_email(cli: Cli) -> None:
     recent = json.loads(cli("--sandbox", "orders", "list", "--since", "2026-04-22").stdout)
-    assert recent["orders"] and all(o["createdAt"] >= "2026-04-22" for o in recent["orders"])
+    assert recent["orders"]
+    assert all(o["createdAt"] >= "2026-04-22" for o in recent["orders"])
     alex = json.loads(
         cli("--sandbox", "orders", "list", "--email", "alex.rivera@example.com").stdout
     )
@@ -165,4 +178,5 @@ def test_orders_show_gives_what_to_pass_to_item(cli: Cli) -> None:
     order = json.loads(cli("--sandbox", "orders", "show", "#h2v6rj9d").stdout)
     assert order["friendlyId"] == "H2V6RJ9D"
     assert order["customer"] == {"name": "Mia Thompson", "country": "AU"}
-    assert [(i["sku"], i["quantity"]) for i in order["items"]] == [("TEE-BLK-L", 1), ("TEE-BLK-L", 2)]
+    lines = [(i["sku"], i["quantity"]) for i in order["items"]]
+    assert lines == [("TEE-BLK-L", 1), ("TEE-BLK-L", 2)]

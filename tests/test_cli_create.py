@@ -141,7 +141,8 @@ def test_table_output_shows_the_fulfillment_id(cli: Cli, shop: RunningSandbox) -
     assert result.exit_code == 0, result
     (stored,) = created(shop)
     assert stored["id"] in result.stdout
-    assert "TEE-BLK-M" in result.stdout and "created" in result.stdout
+    assert "TEE-BLK-M" in result.stdout
+    assert "created" in result.stdout
 
 
 def test_running_the_same_create_twice_sends_once(cli: Cli, shop: RunningSandbox) -> None:
@@ -213,7 +214,8 @@ def test_unknown_carrier_passes_through_with_a_warning(cli: Cli, shop: RunningSa
         "create", "D3XZFWPP", "--all", "--tracking", "Bob's Couriers:BC123456", env=shop.env()
     )
     assert result.exit_code == 0, result
-    assert "warning" in result.stderr and "Bob's Couriers" in result.stderr
+    assert "warning" in result.stderr
+    assert "Bob's Couriers" in result.stderr
     (stored,) = created(shop)
     assert stored["trackingCompany"] == "Bob's Couriers"
 
@@ -223,7 +225,8 @@ def test_a_distinctive_number_without_carrier_infers_it_with_a_warning(
 ) -> None:
     result = cli("create", "D3XZFWPP", "--all", "--tracking", UPS, env=shop.env())
     assert result.exit_code == 0, result
-    assert "UPS" in result.stderr and "warning" in result.stderr
+    assert "UPS" in result.stderr
+    assert "warning" in result.stderr
     assert created(shop)[0]["trackingCompany"] == "UPS"
 
 

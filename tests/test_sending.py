@@ -70,7 +70,8 @@ def test_every_send_is_in_the_ledger_and_in_history(
     assert cli.json("history", "--run", run_id)["fulfillments"] == [entry]
     assert cli.json("history", "--run", "no-such-run")["fulfillments"] == []
     table = cli("history", "-o", "table")
-    assert "K7M2QX4N" in table.stdout and "created" in table.stdout
+    assert "K7M2QX4N" in table.stdout
+    assert "created" in table.stdout
 
 
 def test_a_lost_answer_is_recorded_in_doubt_then_rechecked_once(
@@ -223,7 +224,8 @@ def test_ctrl_c_finishes_what_is_in_flight_and_says_how_to_resume(
     document = json.loads(stdout)
     assert document["run"]["interrupted"] is True
     statuses = [f["status"] for f in document["fulfillments"]]
-    assert "created" in statuses and "planned" in statuses
+    assert "created" in statuses
+    assert "planned" in statuses
     assert "To resume: fwfulfill from-csv" in stderr.decode()
     # Everything reported created is in the shop, and nothing is in doubt in the ledger.
     created = {f["trackingNumber"] for f in document["fulfillments"] if f["status"] == "created"}

@@ -1,7 +1,7 @@
 """The `fwfulfill` command: global options and the commands under it.
 
-Only light modules are imported here: `--help` and shell completion must not pay for httpx, pydantic or
-keyring. Each command imports what it needs when it runs.
+Only light modules are imported here: `--help` and shell completion must not pay for httpx, pydantic
+or keyring. Each command imports what it needs when it runs.
 """
 
 from __future__ import annotations
@@ -31,9 +31,8 @@ def hoist_global_options(args: list[str]) -> list[str]:
             rest.extend(args[index:])
             break
         name = token.split("=", 1)[0]
-        if token in _GLOBAL_FLAGS or (token.startswith("-v") and set(token[1:]) == {"v"}):
-            front.append(token)
-        elif name in _GLOBAL_VALUED and "=" in token:
+        is_flag = token in _GLOBAL_FLAGS or (token.startswith("-v") and set(token[1:]) == {"v"})
+        if is_flag or (name in _GLOBAL_VALUED and "=" in token):
             front.append(token)
         elif token in _GLOBAL_VALUED and index + 1 < len(args):
             front.extend(args[index : index + 2])
@@ -54,8 +53,8 @@ class FwfulfillGroup(TyperGroup):
 app = typer.Typer(
     name="fwfulfill",
     cls=FwfulfillGroup,
-    help="Mark Fourthwall orders as shipped: create fulfillments (shipment trackers) one order at a "
-    "time or in bulk from the tracking CSVs that shipping tools export.\n\n"
+    help="Mark Fourthwall orders as shipped: create fulfillments (shipment trackers) one order "
+    "at a time or in bulk from the tracking CSVs that shipping tools export.\n\n"
     "Global options can be written before or after the command. Try it offline with --sandbox.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,

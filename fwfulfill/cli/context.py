@@ -1,8 +1,8 @@
 """The run's context: global options, the output streams, and lazily built collaborators.
 
-Commands receive this object instead of reaching for globals, so tests can hand in their own streams,
-environment and transport. Heavy imports (httpx, pydantic, keyring) happen only when a command asks for
-an API client, never at start-up.
+Commands receive this object instead of reaching for globals, so tests can hand in their own
+streams, environment and transport. Heavy imports (httpx, pydantic, keyring) happen only when a
+command asks for an API client, never at start-up.
 """
 
 from __future__ import annotations

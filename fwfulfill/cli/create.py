@@ -41,7 +41,8 @@ def create(
     """Create one fulfillment: the order gets a tracker and the customer an email.
 
     The order is read first (one request) and everything is checked before anything is sent.
-    Example: fwfulfill create D3XZFWPP --item TEE-BLK-M:1 --item MUG-11OZ --tracking usps:9400111899223817654321
+    Example: fwfulfill create D3XZFWPP --item TEE-BLK-M:1 --item MUG-11OZ --tracking
+    usps:9400111899223817654321
     """
     app_ctx: AppContext = ctx.obj
     with failures_rendered(app_ctx.output):

@@ -187,12 +187,12 @@ def _send(
         + (f" ({blocked} blocked by errors, not sent)" if blocked else "")
         + "."
     )
-    if not options.yes and output.stderr_is_terminal and _stdin_is_terminal():
-        if not typer.confirm(
-            f"Create {len(to_send)} fulfillments in {session.shop.name}?", err=True
-        ):
-            output.info("Nothing sent.")
-            return int(ExitCode.OK)
+    ask = not options.yes and output.stderr_is_terminal and _stdin_is_terminal()
+    if ask and not typer.confirm(
+        f"Create {len(to_send)} fulfillments in {session.shop.name}?", err=True
+    ):
+        output.info("Nothing sent.")
+        return int(ExitCode.OK)
     from fwfulfill.batch import send_planned
     from fwfulfill.cli.progress import SendProgress
 

@@ -1,4 +1,5 @@
-"""How a command fails: every error becomes a clear message and a documented exit code, never a traceback."""
+"""How a command fails: every error becomes a clear message and a documented exit code, never a
+traceback."""
 
 from __future__ import annotations
 
@@ -28,12 +29,12 @@ def error_payload(error: FwfulfillError) -> dict[str, Any]:
     if isinstance(error, ApiError) and error.status is not None:
         payload["status"] = error.status
     if error.fields:
-        payload["fields"] = {key: value for key, value in error.fields.items()}
+        payload["fields"] = dict(error.fields)
     return payload
 
 
 def one_line(error: FwfulfillError) -> str:
-    """`TARGET: what is wrong. What to do.` on one line; API errors start with their title and code."""
+    """`TARGET: what is wrong. What to do.` on one line; API errors start with title and code."""
     message = error.message.rstrip()
     if message and message[-1] not in ".!?)":
         message += "."

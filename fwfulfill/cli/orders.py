@@ -28,6 +28,9 @@ _STATUSES = (
 )
 
 
+_STATUS_HELP = "Only these statuses (repeat): " + ", ".join(_STATUSES) + "."
+
+
 @app.command("show")
 def show(
     ctx: typer.Context,
@@ -59,7 +62,7 @@ def list_orders(
         "--status",
         "-s",
         metavar="STATUS",
-        help=f"Only these statuses (repeat): {', '.join(_STATUSES)}.",
+        help=_STATUS_HELP,
     ),
     since: Optional[str] = typer.Option(  # noqa: UP045
         None,

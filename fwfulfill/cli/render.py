@@ -1,4 +1,4 @@
-"""Rich tables for people: fulfillments, problems, orders, errors. JSON shapes live with the data."""
+"""Rich tables for people: fulfillments, problems, orders, errors (JSON lives with the data)."""
 
 from __future__ import annotations
 

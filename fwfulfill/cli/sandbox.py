@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 
@@ -20,15 +21,14 @@ app = typer.Typer(
 )
 
 
-def _seed_option() -> Any:
-    return typer.Option(
-        None,
-        "--seed",
-        metavar="FILE",
-        exists=False,
-        dir_okay=False,
-        help="A seed file (JSON: shop, credentials, orders, fulfillments). Default: the demo shop.",
-    )
+# Shared by `serve` and `reset`: one definition of the option.
+SEED_OPTION = typer.Option(
+    None,
+    "--seed",
+    metavar="FILE",
+    dir_okay=False,
+    help="A seed file (JSON: shop, credentials, orders, fulfillments). Default: the demo shop.",
+)
 
 
 @app.command("serve")
@@ -36,7 +36,7 @@ def serve(
     ctx: typer.Context,
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
     port: int = typer.Option(8787, "--port", min=0, max=65535, help="Port (0: any free port)."),
-    seed: Optional[Path] = _seed_option(),  # noqa: UP045
+    seed: Optional[Path] = SEED_OPTION,  # noqa: UP045
     latency: Optional[str] = typer.Option(  # noqa: UP045
         None, "--latency", metavar="SECONDS", help="Added latency: 0.2, 0.1-0.3 or 100ms-300ms."
     ),
@@ -102,15 +102,13 @@ def serve(
             f"fwfulfill --api-url {server.url} orders list"
         )
         output.info("Stats: GET /_sandbox/stats. Press Ctrl-C to stop.")
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             server.serve_forever()
-        except KeyboardInterrupt:
-            pass
         output.info("Sandbox stopped.")
 
 
 @app.command("reset")
-def reset(ctx: typer.Context, seed: Optional[Path] = _seed_option()) -> None:  # noqa: UP045
+def reset(ctx: typer.Context, seed: Optional[Path] = SEED_OPTION) -> None:  # noqa: UP045
     """Start the --sandbox shop over (from the demo shop or a seed file)."""
     app_ctx: AppContext = ctx.obj
     with failures_rendered(app_ctx.output):

@@ -34,7 +34,8 @@ def shop_session(
     limiter = RateLimiter(requests, window)
     with app_ctx.client(limiter=limiter) as client:
         shop = client.current_shop()
-        # The sandbox starts over on `sandbox reset`; its ledger entries are kept apart and forgotten then.
+        # The sandbox starts over on `sandbox reset`; its ledger entries are kept apart and
+        # forgotten then.
         shop_key = f"sandbox:{shop.id}" if app_ctx.sandbox else shop.id
         with Ledger() as ledger:
             yield ShopSession(client, shop, shop_key, ledger, limiter)

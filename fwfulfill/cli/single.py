@@ -1,4 +1,4 @@
-"""What `fwfulfill create` does: parse the arguments, read the order, plan one fulfillment, send it."""
+"""What `fwfulfill create` does: parse arguments, read the order, plan one fulfillment, send it."""
 
 from __future__ import annotations
 
