@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -180,3 +181,27 @@ def test_orders_show_gives_what_to_pass_to_item(cli: Cli) -> None:
     assert order["customer"] == {"name": "Mia Thompson", "country": "AU"}
     lines = [(i["sku"], i["quantity"]) for i in order["items"]]
     assert lines == [("TEE-BLK-L", 1), ("TEE-BLK-L", 2)]
+
+
+def test_a_bug_is_exit_1_with_a_plain_message_not_a_traceback(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(arguments: object) -> object:
+        raise RuntimeError("something impossible")
+
+    monkeypatch.setattr("fwfulfill.cli.single.parse_create", broken)
+    result = cli("--sandbox", "create", "D3XZFWPP", "--all", "--tracking", "ups:1Z999AA10123456202")
+    assert result.exit_code == 1
+    assert "internal error (RuntimeError: something impossible)" in result.stderr
+    assert "bug in fwfulfill" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_waiting_for_the_shop_is_said_on_stderr_without_verbose(
+    cli: Cli, start_sandbox: Any
+) -> None:
+    # A shop that allows 3 requests a second; back-to-back commands soon get a 429.
+    shop = start_sandbox(rate_limit=3, rate_window=1.0, send_retry_after=True)
+    runs = [cli("orders", "show", "H2V6RJ9D", env=shop.env()) for _ in range(6)]
+    assert all(run.exit_code == 0 for run in runs)
+    assert any("waiting 1.0s: rate limited by the shop (429)" in run.stderr for run in runs)

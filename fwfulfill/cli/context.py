@@ -105,13 +105,18 @@ class AppContext:
             timeouts=timeouts,
             retry=retry,
             limiter=limiter,
-            on_event=self._log_event if self.verbose else None,
+            on_event=self._log_event,
         )
 
     def _log_event(self, event: ClientEvent) -> None:
+        """Waits are always said on stderr (a run that pauses must say why); the exchange with -v."""
         from fwfulfill.client import RequestSent, ResponseReceived, Waiting
 
-        if isinstance(event, RequestSent):
+        if isinstance(event, Waiting):
+            self.output.info(f"waiting {event.seconds:.1f}s: {event.reason}")
+        elif not self.verbose:
+            return
+        elif isinstance(event, RequestSent):
             self.output.info(f"> {event.method} {event.url}")
             if self.verbose > 1:
                 for name, value in event.headers:
@@ -120,8 +125,6 @@ class AppContext:
             self.output.info(
                 f"< {event.status} {event.method} {event.url} ({event.elapsed_ms:.0f} ms)"
             )
-        elif isinstance(event, Waiting):
-            self.output.info(f"… waiting {event.seconds:.1f}s: {event.reason}")
 
 
 def _seconds(text: str | None, default: float) -> float:
