@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from fwfulfill.tracking.carrier_formats import S10_POSTS, distinctive_rule
 from fwfulfill.tracking.checksums import passes_checksum
 from fwfulfill.tracking.courier_data import TrackingFormat, load_formats
+
+try:  # the regex parser: `re._parser` since Python 3.11, `sre_parse` before
+    from re import _parser as _regex_parser  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - Python 3.10
+    import sre_parse as _regex_parser
 
 # Numbers copied from web pages carry zero-width characters, which are not whitespace.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
@@ -76,4 +82,23 @@ def identify(number: str) -> list[FormatMatch]:
     normalized = normalize_tracking_number(number)
     if not normalized:
         return []
-    return [match for fmt in load_formats() if (match := _match(fmt, normalized)) is not None]
+    candidates = _formats_of_length(len(normalized))
+    return [match for fmt in candidates if (match := _match(fmt, normalized)) is not None]
+
+
+@cache
+def _formats_of_length(length: int) -> tuple[TrackingFormat, ...]:
+    """The formats a normalised number of this length can match: a 22-digit number is tried
+    against a handful of regexes instead of all 39 (this is the hot path of a large import)."""
+    return tuple(fmt for fmt, (low, high) in _widths() if low <= length <= high)
+
+
+@cache
+def _widths() -> tuple[tuple[TrackingFormat, tuple[int, int]], ...]:
+    # The data's `\s*` between characters matches nothing in a normalised number: without them
+    # the parser gives the exact range of lengths each regex accepts.
+    widths = []
+    for fmt in load_formats():
+        low, high = _regex_parser.parse(fmt.pattern.pattern.replace("\\s*", "")).getwidth()
+        widths.append((fmt, (int(low), int(high))))
+    return tuple(widths)
