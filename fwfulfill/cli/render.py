@@ -162,8 +162,10 @@ def sandbox_tables(snapshot: dict[str, Any]) -> tuple[Table, Table]:
     for column in ("Friendly id", "Status", "Items", "Order id"):
         orders.add_column(column, no_wrap=column != "Items")
     friendly: dict[str, str] = {}
+    skus: dict[str, str] = {}
     for order in snapshot["orders"]:
         friendly[order["id"]] = order["friendlyId"]
+        skus.update({offer["variant"]["id"]: offer["variant"]["sku"] for offer in order["offers"]})
         items = ", ".join(
             f"{offer['variant']['quantity']} x {offer['variant']['sku']}"
             for offer in order["offers"]
@@ -174,7 +176,8 @@ def sandbox_tables(snapshot: dict[str, Any]) -> tuple[Table, Table]:
         fulfillments.add_column(column, no_wrap=column != "Items")
     for fulfillment in snapshot["fulfillments"]:
         items = ", ".join(
-            f"{item['quantity']} x {item['variantId']}" for item in fulfillment["items"]
+            f"{item['quantity']} x {skus.get(item['variantId'], item['variantId'])}"
+            for item in fulfillment["items"]
         )
         fulfillments.add_row(
             fulfillment["id"],
