@@ -108,7 +108,7 @@ def parse_map_options(values: Sequence[str]) -> dict[str, str]:
 
 
 def map_columns(headers: Sequence[str], overrides: Mapping[str, str] | None = None) -> ColumnMap:
-    """Choose a column per field; InputError naming the headers seen when order or tracking is missing."""
+    """A column per field; InputError naming the headers seen when order or tracking is missing."""
     normalized = [normalize_header(header) for header in headers]
     indexes: dict[str, int] = {}
     for field, column in (overrides or {}).items():

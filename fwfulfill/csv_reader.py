@@ -1,8 +1,8 @@
 """Reading tracking CSVs as they come out of shipping tools and Excel (CSV-NOTES.md, "Decoding").
 
-UTF-8 with or without BOM; bytes that are not UTF-8 are read as cp1252 (Windows Excel) with a warning. The
-delimiter is sniffed from the header line. Rows are streamed with the physical line they start on (the header
-is line 1), so memory does not grow with the file.
+UTF-8 with or without BOM; bytes that are not UTF-8 are read as cp1252 (Windows Excel) with a
+warning. The delimiter is sniffed from the header line. Rows are streamed with the physical line
+they start on (the header is line 1), so memory does not grow with the file.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from fwfulfill.errors import InputError
 _CHUNK = 1 << 20
 _DELIMITERS = (",", ";", "\t", "|")
 _FALLBACK_ENCODING = "cp1252"
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 csv.field_size_limit(1 << 24)  # a pasted blob in a notes column must not stop the import
 
 
@@ -63,6 +64,10 @@ def detect_encoding(handle: IO[bytes], forced: str | None) -> tuple[str, bool]:
             ) from None
         return forced, False
     handle.seek(0)
+    if handle.read(2) in _UTF16_BOMS:
+        handle.seek(0)
+        return "utf-16", False  # Excel's "Unicode Text": its BOM says so; cp1252 would be garbage
+    handle.seek(0)
     ok = _utf8_ok(handle)
     handle.seek(0)
     return ("utf-8-sig", False) if ok else (_FALLBACK_ENCODING, True)
@@ -96,7 +101,7 @@ def _count_outside_quotes(line: str, delimiter: str) -> int:
 
 @contextmanager
 def open_source(path: str) -> Iterator[IO[bytes]]:
-    """The file's bytes, seekable; `-` is stdin, spooled to a temporary file so it can be read twice."""
+    """The file's bytes, seekable; `-` is stdin, spooled to a temporary file to be read twice."""
     if path == "-":
         with tempfile.SpooledTemporaryFile(max_size=16 * _CHUNK) as spool:
             shutil.copyfileobj(sys.stdin.buffer, spool)
@@ -104,7 +109,7 @@ def open_source(path: str) -> Iterator[IO[bytes]]:
             yield spool
         return
     try:
-        handle = Path(path).open("rb")
+        handle = Path(path).open("rb")  # noqa: SIM115 - closed by the `with` below, after yield
     except FileNotFoundError:
         raise InputError("unreadable_file", f"no such file: {path}.", target="FILE") from None
     except IsADirectoryError:

@@ -1,8 +1,9 @@
 """From CSV rows to drafts: one per (order, tracking number), with every row's problems on its line.
 
-Shapes (CSV-NOTES.md): A, item rows, are summed per variant into their box; B, label rows without items,
-become a box of "everything left"; C, several tracking numbers in one cell, is a list of such boxes. Skip
-markers (voided, refunded, returns) are skipped; byte-identical rows are counted once, never summed.
+Shapes (CSV-NOTES.md): A, item rows, are summed per variant into their box; B, label rows without
+items, become a box of "everything left"; C, several tracking numbers in one cell, is a list of such
+boxes. Skip markers (voided, refunded, returns) are skipped; byte-identical rows are counted once,
+never summed.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from fwfulfill.references import (
     parse_quantity,
 )
 from fwfulfill.shipment import Shipment, shipment
+from fwfulfill.tracking import normalize_tracking_number
 
 _SPLIT_TRACKING = re.compile(r"[,;|\n]+")
 _SKIP_STATUS = frozenset({"voided", "void", "refunded", "cancelled label"})
@@ -86,7 +88,9 @@ class RowReader:
         self._add_for_order(row, cell, order)
 
     def _add_for_order(self, row: CsvRow, cell: _Cell, order: OrderReference) -> None:
-        numbers = [part for part in _SPLIT_TRACKING.split(cell("tracking")) if part.strip()]
+        # One number written twice in a cell (`1Z..., 1z...`) is one box, not two.
+        parts = _SPLIT_TRACKING.split(cell("tracking"))
+        numbers = list({normalize_tracking_number(p): p for p in parts if p.strip()}.values())
         if not numbers:
             numbers = [""]  # reported as missing_tracking by the label check
         try:
@@ -99,8 +103,8 @@ class RowReader:
             self._note(
                 problem(
                     "ambiguous_packages",
-                    f"{len(numbers)} tracking numbers in one cell with items: fwfulfill cannot tell "
-                    "which items went in which box.",
+                    f"{len(numbers)} tracking numbers in one cell with items: fwfulfill cannot "
+                    "tell which items went in which box.",
                     [row.line],
                     str(order),
                 ),

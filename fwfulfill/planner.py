@@ -1,8 +1,9 @@
-"""Turns drafts (what the user asked for) and the shop's orders into a checked plan (CSV-NOTES.md rules 2-7).
+"""Turns drafts (what the user asked for) and the shop's orders into a checked plan (CSV-NOTES.md
+rules 2-7).
 
-A draft is one intended fulfillment before it is checked against its order: from `create`'s arguments or
-from CSV rows grouped by (order, tracking number). Planning needs no network: the orders are read before
-(`order_lookup`) and what fwfulfill already sent comes from the ledger.
+A draft is one intended fulfillment before it is checked against its order: from `create`'s
+arguments or from CSV rows grouped by (order, tracking number). Planning needs no network: the
+orders are read before (`order_lookup`) and what fwfulfill already sent comes from the ledger.
 """
 
 from __future__ import annotations
@@ -106,7 +107,7 @@ class _OrderGroup:
     order: Order
     drafts: list[Draft] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-    # Errors of the order's rows found while reading (already in the plan): they block the order too.
+    # Errors of the order's rows found while reading (already in the plan): they block it too.
     input_errors: list[Problem] = field(default_factory=list)
     fulfillments: list[PlannedFulfillment] = field(default_factory=list)
 
@@ -156,8 +157,8 @@ def build_plan(
 ) -> Plan:
     """Check every draft against its order; any error of an order blocks all of that order.
 
-    `orders` maps each reference key (UUID or friendly id) that was found to its order; `missing` maps a
-    reference key that could not be found to the problem saying why.
+    `orders` maps each reference key (UUID or friendly id) that was found to its order; `missing`
+    maps a reference key that could not be found to the problem saying why.
     """
     history = history or NoHistory()
     plan = Plan()
@@ -165,8 +166,9 @@ def build_plan(
     for draft in drafts:
         order = orders.get(draft.order.key)
         if order is None:
-            plan.problems.append(_missing_problem(draft, missing or {}))
-            plan.fulfillments.append(_blocked(draft, "order_not_found"))
+            why = _missing_problem(draft, missing or {})
+            plan.problems.append(why)
+            plan.fulfillments.append(_blocked(draft, why.code))
             continue
         groups.setdefault(order.id, _OrderGroup(order)).drafts.append(draft)
     for item in input_problems:
@@ -211,7 +213,7 @@ def _blocked(draft: Draft, code: str, order: Order | None = None) -> PlannedFulf
 
 
 def _merge_same_tracking(drafts: list[Draft]) -> list[Draft]:
-    """One draft per tracking number: the same box named by friendly id here and UUID there is one."""
+    """One draft per tracking number: one box named by friendly id here and UUID there is one."""
     merged: dict[str, Draft] = {}
     for draft in drafts:
         previous = merged.get(draft.tracking_number)
@@ -235,6 +237,8 @@ def _plan_order(group: _OrderGroup, history: FulfillmentHistory) -> None:
     order = group.order
     label = order.friendly_id
     all_lines = [line for draft in group.drafts for line in draft.lines]
+    # An order named only by rows that failed to read is still worth its "cancelled" on those lines.
+    all_lines += [line for found in group.input_errors for line in found.lines]
     if order.is_cancelled:
         group.problems.append(
             problem(
@@ -374,7 +378,7 @@ def _resolve_items(draft: Draft, order: Order, problems: list[Problem]) -> list[
     totals: dict[str, int] = {}
     label = order.friendly_id
     for ref in draft.items:
-        variant_id = _variant_for(ref, variants, by_sku, draft, label, problems)
+        variant_id = _variant_for(ref, variants, by_sku, draft, label=label, problems=problems)
         if variant_id is not None:
             totals[variant_id] = totals.get(variant_id, 0) + ref.quantity
     return [
@@ -388,6 +392,7 @@ def _variant_for(
     variants: Mapping[str, object],
     by_sku: Mapping[str, list[str]],
     draft: Draft,
+    *,
     label: str,
     problems: list[Problem],
 ) -> str | None:
@@ -465,8 +470,8 @@ def _check_quantities(
             problems.append(
                 problem(
                     "quantity_exceeds_order",
-                    f"{quantity} x {names[variant_id]} asked for order {order.friendly_id}, but only "
-                    f"{left} left of {ordered.get(variant_id, 0)} ordered{detail}.",
+                    f"{quantity} x {names[variant_id]} asked for order {order.friendly_id}, but "
+                    f"only {left} left of {ordered.get(variant_id, 0)} ordered{detail}.",
                     lines[variant_id],
                     order.friendly_id,
                 )
@@ -522,7 +527,7 @@ def _warn_shared_tracking(plan: Plan) -> None:
 
 
 def offline_plan(drafts: Sequence[Draft], input_problems: Sequence[InputProblem]) -> Plan:
-    """A plan from the file alone (`--offline`): grouping and checks, no order or variant resolved."""
+    """A plan from the file alone (`--offline`): grouping and checks, no order or variant read."""
     plan = Plan(problems=[item.problem for item in input_problems])
     errors_by_order: dict[str, Problem] = {}
     for item in input_problems:
@@ -548,4 +553,5 @@ def offline_plan(drafts: Sequence[Draft], input_problems: Sequence[InputProblem]
             planned.error_code = blocking.code
             planned.error_message = blocking.message
         plan.fulfillments.append(planned)
+    _warn_shared_tracking(plan)  # needs no order: the file alone says it
     return plan

@@ -52,7 +52,7 @@ def parse_order_reference(text: str, target: str | None = None) -> OrderReferenc
         raise InputError(
             "excel_scientific_notation",
             f"order reference {cleaned!r} was turned into scientific notation by Excel; the "
-            "real order number is lost.",
+            "real order number is lost. Re-export with the order column formatted as Text.",
             target=target,
         )
     if _UUID.match(cleaned):

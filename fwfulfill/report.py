@@ -1,7 +1,7 @@
 """`--report FILE.csv`: every input line with its outcome beside its original columns.
 
-The report keeps the input's columns and delimiter, so failed lines can be fixed and fed back as they are
-(the ledger skips what was created).
+The report keeps the input's columns and delimiter, so failed lines can be fixed and fed back as
+they are (the ledger skips what was created).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from fwfulfill.csv_reader import CsvFile
 from fwfulfill.plan import Plan, Problem, Severity, Status
 
 REPORT_COLUMNS = (
+    "fwfulfill line",  # physical line of the input (header = 1), as the plan's problems name it
     "fwfulfill outcome",
     "fwfulfill fulfillment id",
     "fwfulfill error code",
@@ -67,8 +68,9 @@ def _add_problem(result: dict[int, LineOutcome], problem: Problem) -> None:
             outcome = "skipped" if problem.severity is not Severity.ERROR else "blocked"
             result[line] = LineOutcome(outcome, "", problem.code, problem.message)
         elif problem.severity is Severity.ERROR and not current.code:
-            result[line] = LineOutcome(current.outcome, current.fulfillment_id, problem.code,
-                                       problem.message)
+            result[line] = LineOutcome(
+                current.outcome, current.fulfillment_id, problem.code, problem.message
+            )
 
 
 def write_report(path: Path, source: CsvFile, outcomes: dict[int, LineOutcome]) -> int:
@@ -79,7 +81,7 @@ def write_report(path: Path, source: CsvFile, outcomes: dict[int, LineOutcome]) 
         writer.writerow([*source.header, *REPORT_COLUMNS])
         for row in source.rows():
             outcome = outcomes.get(row.line, LineOutcome("not sent"))
-            writer.writerow([*row.cells[: len(source.header)], *_cells(outcome)])
+            writer.writerow([*row.cells[: len(source.header)], str(row.line), *_cells(outcome)])
             written += 1
     return written
 
