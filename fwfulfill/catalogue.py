@@ -235,6 +235,14 @@ _ENTRIES: tuple[Entry, ...] = (
         _INPUT,
     ),
     _api(
+        "whole_order_partly_shipped",
+        "Box without items on a partly shipped order",
+        "A row without items means everything left of the order, but fwfulfill only knows what it "
+        "sent itself.",
+        "Add SKU and quantity columns to name the items in this box.",
+        _INPUT,
+    ),
+    _api(
         "variant_not_on_order",
         "Item not on the order",
         "The SKU or variant is not one of this order's items.",

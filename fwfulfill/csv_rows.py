@@ -9,7 +9,7 @@ never summed.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -31,7 +31,8 @@ from fwfulfill.tracking import normalize_tracking_number
 _SPLIT_TRACKING = re.compile(r"[,;|\n]+")
 _SKIP_STATUS = frozenset({"voided", "void", "refunded", "cancelled label"})
 _TRUE = frozenset({"true", "yes", "1", "y"})
-_Cell = Callable[[str], str]  # field name -> the row's text for it ("" when absent)
+_SKIP_FIELDS = ("status", "refund_status", "is_return")
+_Cells = dict[str, str]  # field name -> the row's text for it (absent when no column maps it)
 
 
 @dataclass
@@ -62,15 +63,20 @@ class RowReader:
 
     def __init__(self, columns: ColumnMap) -> None:
         self._columns = columns
+        self._fields = tuple(columns.indexes.items())
+        self._has_skip_columns = any(name in columns.indexes for name in _SKIP_FIELDS)
         self._boxes: dict[tuple[str, str], _Box] = {}
         self._seen: set[int] = set()
         self._reading = RowsReading()
-        self._merged: dict[tuple[str, str, str], InputProblem] = {}
+        # Warnings and infos repeated on many lines become one problem naming every line.
+        self._merged: dict[tuple[str, str, str], tuple[Problem, OrderReference | None, list[int]]]
+        self._merged = {}
 
     def add(self, row: CsvRow) -> None:
         self._reading.rows += 1
-        cell = self._cell_getter(row)
-        if self._skip_marker(cell):
+        cells = row.cells
+        cell = {name: cells[index] for name, index in self._fields if index < len(cells)}
+        if self._has_skip_columns and _skip_marker(cell):
             self._note(problem("skipped_row", "voided, refunded or a return: skipped.", [row.line]))
             return
         fingerprint = hash(tuple(value.strip() for value in row.cells))
@@ -81,15 +87,15 @@ class RowReader:
             return
         self._seen.add(fingerprint)
         try:
-            order = parse_order_reference(cell("order"))
+            order = parse_order_reference(cell.get("order", ""))
         except InputError as error:
             self._note(self._row_problem(error, row.line, "order"))
             return
         self._add_for_order(row, cell, order)
 
-    def _add_for_order(self, row: CsvRow, cell: _Cell, order: OrderReference) -> None:
+    def _add_for_order(self, row: CsvRow, cell: _Cells, order: OrderReference) -> None:
         # One number written twice in a cell (`1Z..., 1z...`) is one box, not two.
-        parts = _SPLIT_TRACKING.split(cell("tracking"))
+        parts = _SPLIT_TRACKING.split(cell.get("tracking", ""))
         numbers = list({normalize_tracking_number(p): p for p in parts if p.strip()}.values())
         if not numbers:
             numbers = [""]  # reported as missing_tracking by the label check
@@ -111,8 +117,9 @@ class RowReader:
                 order,
             )
             return
+        carrier, service = cell.get("carrier", ""), cell.get("service", "")
         for raw_number in numbers:
-            label = _label(cell("carrier"), raw_number, cell("service"))
+            label = _label(carrier, raw_number, service)
             if not self._label_usable(label, row.line, order):
                 continue
             key = (order.key, label.tracking_number)
@@ -129,8 +136,8 @@ class RowReader:
             self._note(problem(finding.code, message, [line], str(order), severity), order)
         return not label.has_errors
 
-    def _items(self, cell: _Cell) -> tuple[ItemReference, ...]:
-        sku, variant = cell("sku").strip(), cell("variant").strip()
+    def _items(self, cell: _Cells) -> tuple[ItemReference, ...]:
+        sku, variant = cell.get("sku", "").strip(), cell.get("variant", "").strip()
         if not sku and not variant:
             return ()  # shape B: the whole box
         if variant and not is_uuid(variant):
@@ -138,29 +145,14 @@ class RowReader:
                 "invalid_variant", f"variant id {variant!r} is not a UUID.", target="variant"
             )
         has_quantity = "quantity" in self._columns.indexes
-        quantity = parse_quantity(cell("quantity"), target="quantity") if has_quantity else 1
+        quantity = (
+            parse_quantity(cell.get("quantity", ""), target="quantity") if has_quantity else 1
+        )
         return (
             ItemReference(
                 sku or variant, quantity, variant_id=variant.lower() or None, sku=sku or None
             ),
         )
-
-    def _skip_marker(self, cell: _Cell) -> bool:
-        return (
-            cell("status").strip().lower() in _SKIP_STATUS
-            or cell("refund_status").strip().lower() == "refunded"
-            or cell("is_return").strip().lower() in _TRUE
-        )
-
-    def _cell_getter(self, row: CsvRow) -> _Cell:
-        indexes = self._columns.indexes
-        cells = row.cells
-
-        def cell(field_name: str) -> str:
-            index = indexes.get(field_name)
-            return cells[index] if index is not None and index < len(cells) else ""
-
-        return cell
 
     def _row_problem(
         self, error: InputError, line: int, field_name: str, order: OrderReference | None = None
@@ -179,16 +171,17 @@ class RowReader:
         key = (found.code, found.message, order.key if order else "")
         earlier = self._merged.get(key)
         if earlier is None:
-            self._merged[key] = InputProblem(found, order)
-            return
-        lines = tuple(sorted(set(earlier.problem.lines + found.lines)))
-        self._merged[key] = InputProblem(
-            Problem(found.severity, found.code, found.message, lines, found.order), order
-        )
+            self._merged[key] = (found, order, list(found.lines))
+        else:
+            earlier[2].extend(found.lines)
 
     def finish(self) -> RowsReading:
         reading = self._reading
-        reading.problems.extend(self._merged.values())
+        for found, order, lines in self._merged.values():
+            merged = Problem(
+                found.severity, found.code, found.message, tuple(sorted(set(lines))), found.order
+            )
+            reading.problems.append(InputProblem(merged, order))
         for box in self._boxes.values():
             reading.drafts.append(
                 Draft(
@@ -201,6 +194,14 @@ class RowReader:
                 )
             )
         return reading
+
+
+def _skip_marker(cell: _Cells) -> bool:
+    return (
+        cell.get("status", "").strip().lower() in _SKIP_STATUS
+        or cell.get("refund_status", "").strip().lower() == "refunded"
+        or cell.get("is_return", "").strip().lower() in _TRUE
+    )
 
 
 def read_rows(rows: Iterable[CsvRow], columns: ColumnMap) -> RowsReading:

@@ -19,7 +19,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from fwfulfill.paths import ensure_private_dir, state_dir
-from fwfulfill.plan import PlannedFulfillment
+from fwfulfill.plan import PlannedFulfillment, PlannedItem
 
 LEDGER_FILE = "ledger.sqlite3"
 _CHUNK = 400  # keys per query: well under SQLite's limit of bound parameters
@@ -384,6 +384,15 @@ class LedgerView:
     def is_done(self, order_id: str, tracking_number: str) -> bool:
         entry = self.entry(order_id, tracking_number)
         return entry is not None and entry.is_done
+
+    def recorded_items(self, order_id: str, tracking_number: str) -> list[PlannedItem]:
+        entry = self.entry(order_id, tracking_number)
+        if entry is None:
+            return []
+        return [
+            PlannedItem(variant, quantity, entry.skus.get(variant, ""))
+            for variant, quantity in entry.items.items()
+        ]
 
     def sent_items(self, order_id: str, tracking_number: str) -> dict[str, int] | None:
         entry = self.entry(order_id, tracking_number)

@@ -57,6 +57,8 @@ class Resolution:
 
     orders: dict[str, Order] = field(default_factory=dict)
     missing: dict[str, InputError] = field(default_factory=dict)
+    # A missing key -> the order it most likely names (`418297` -> order `00418297`).
+    related: dict[str, Order] = field(default_factory=dict)
     requests: int = 0
     pages: int = 0
 
@@ -149,7 +151,9 @@ def _not_found(client: ApiClient, ref: OrderReference, resolution: Resolution) -
     if ref.friendly_id and key.isdigit() and len(key) < _FRIENDLY_ID_LENGTH:
         padded = OrderReference(ref.text, friendly_id=key.zfill(_FRIENDLY_ID_LENGTH))
         resolution.requests += 1
-        if _read_one(client, padded) is not None:
+        found = _read_one(client, padded)
+        if found is not None:
+            resolution.related[key] = found
             return InputError(
                 "excel_leading_zero_lost",
                 f"order {key} is not in the shop but {padded.key} is: Excel dropped its leading "

@@ -8,6 +8,7 @@ JSON shape of `to_json` is a documented contract (README, "JSON output").
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
@@ -139,10 +140,18 @@ class Plan:
             "infos": severities.get("info", 0),
         }
 
+    def json_fields(self) -> list[tuple[str, Any]]:
+        """The JSON document's fields in order; the two long lists as generators, so a large plan
+        can be written element by element (see `Output.data_fields`)."""
+        return [
+            ("columns", self.columns),
+            ("fulfillments", (f.to_json() for f in self.fulfillments)),
+            ("problems", (problem.to_json() for problem in self.problems)),
+            ("summary", self.summary()),
+        ]
+
     def to_json(self) -> dict[str, Any]:
         return {
-            "columns": self.columns,
-            "fulfillments": [f.to_json() for f in self.fulfillments],
-            "problems": [problem.to_json() for problem in self.problems],
-            "summary": self.summary(),
+            key: list(value) if isinstance(value, Iterator) else value
+            for key, value in self.json_fields()
         }

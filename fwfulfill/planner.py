@@ -30,6 +30,26 @@ class Draft:
     items: tuple[ItemReference, ...] = ()
     lines: tuple[int, ...] = ()
 
+    def planned(
+        self,
+        order_id: str | None,
+        friendly_id: str | None,
+        items: Sequence[PlannedItem] = (),
+        status: Status = Status.PLANNED,
+    ) -> PlannedFulfillment:
+        """This draft as a fulfillment of the plan, for the order it was resolved to."""
+        return PlannedFulfillment(
+            order_ref=self.order.text.strip(),
+            tracking_number=self.tracking_number,
+            tracking_company=self.tracking_company,
+            carrier_key=self.carrier_key,
+            items=list(items),
+            lines=self.lines,
+            order_id=order_id,
+            friendly_id=friendly_id,
+            status=status,
+        )
+
 
 @dataclass(frozen=True)
 class InputProblem:
@@ -43,6 +63,10 @@ class FulfillmentHistory(Protocol):
     """What fwfulfill itself already sent (the ledger), as the planner needs it."""
 
     def is_done(self, order_id: str, tracking_number: str) -> bool: ...
+
+    def recorded_items(self, order_id: str, tracking_number: str) -> list[PlannedItem]:
+        """The items a send recorded for this box (empty when none is recorded)."""
+        ...
 
     def sent_items(self, order_id: str, tracking_number: str) -> Mapping[str, int] | None:
         """The items of a send whose outcome is in doubt (None when it is not in doubt)."""
@@ -75,23 +99,19 @@ def split_recorded(
             remaining.extend(group)
             continue
         for draft in group:
-            planned = PlannedFulfillment(
-                order_ref=draft.order.text.strip(),
-                tracking_number=draft.tracking_number,
-                tracking_company=draft.tracking_company,
-                carrier_key=draft.carrier_key,
-                lines=draft.lines,
-                order_id=order_id,
-                friendly_id=draft.order.friendly_id,
-                status=Status.SKIPPED,
+            recorded = history.recorded_items(order_id, draft.tracking_number)
+            skipped.append(
+                draft.planned(order_id, draft.order.friendly_id, recorded, Status.SKIPPED)
             )
-            skipped.append(planned)
     return remaining, skipped
 
 
 class NoHistory:
     def is_done(self, order_id: str, tracking_number: str) -> bool:
         return False
+
+    def recorded_items(self, order_id: str, tracking_number: str) -> list[PlannedItem]:
+        return []
 
     def sent_items(self, order_id: str, tracking_number: str) -> Mapping[str, int] | None:
         return None
@@ -131,11 +151,13 @@ _WARNINGS = frozenset(
         "carrier_inferred",
         "tracking_check_digit",
         "order_already_shipped",
+        "whole_order_partly_shipped",
         "shared_tracking",
         "duplicate_row",
         "encoding_fallback",
     }
 )
+_PARTLY_SHIPPED = frozenset({"PARTIALLY_SHIPPED", "PARTIALLY_DELIVERED"})
 _INFOS = frozenset({"skipped_row", "already_fulfilled"})
 
 
@@ -154,11 +176,13 @@ def build_plan(
     history: FulfillmentHistory | None = None,
     input_problems: Sequence[InputProblem] = (),
     missing: Mapping[str, Problem] | None = None,
+    related: Mapping[str, Order] | None = None,
 ) -> Plan:
     """Check every draft against its order; any error of an order blocks all of that order.
 
     `orders` maps each reference key (UUID or friendly id) that was found to its order; `missing`
-    maps a reference key that could not be found to the problem saying why.
+    maps a reference key that could not be found to the problem saying why, and `related` to the
+    order it most likely names (its rows' error then holds that order back too, rule 7).
     """
     history = history or NoHistory()
     plan = Plan()
@@ -169,6 +193,9 @@ def build_plan(
             why = _missing_problem(draft, missing or {})
             plan.problems.append(why)
             plan.fulfillments.append(_blocked(draft, why.code))
+            likely = (related or {}).get(draft.order.key)
+            if likely is not None:
+                groups.setdefault(likely.id, _OrderGroup(likely)).input_errors.append(why)
             continue
         groups.setdefault(order.id, _OrderGroup(order)).drafts.append(draft)
     for item in input_problems:
@@ -196,17 +223,8 @@ def _missing_problem(draft: Draft, missing: Mapping[str, Problem]) -> Problem:
     )
 
 
-def _blocked(draft: Draft, code: str, order: Order | None = None) -> PlannedFulfillment:
-    planned = PlannedFulfillment(
-        order_ref=draft.order.text.strip(),
-        tracking_number=draft.tracking_number,
-        tracking_company=draft.tracking_company,
-        carrier_key=draft.carrier_key,
-        lines=draft.lines,
-        order_id=order.id if order else draft.order.order_id,
-        friendly_id=order.friendly_id if order else draft.order.friendly_id,
-        status=Status.BLOCKED,
-    )
+def _blocked(draft: Draft, code: str) -> PlannedFulfillment:
+    planned = draft.planned(draft.order.order_id, draft.order.friendly_id, status=Status.BLOCKED)
     planned.error_code = code
     planned.error_message = lookup(code).explanation
     return planned
@@ -252,9 +270,8 @@ def _plan_order(group: _OrderGroup, history: FulfillmentHistory) -> None:
     done = [d for d in drafts if history.is_done(order.id, d.tracking_number)]
     new = [d for d in drafts if d not in done]
     for draft in done:
-        skipped = _fulfillment(draft, order, [])
-        skipped.status = Status.SKIPPED
-        group.fulfillments.append(skipped)
+        recorded = _named(history.recorded_items(order.id, draft.tracking_number), order)
+        group.fulfillments.append(draft.planned(order.id, label, recorded, Status.SKIPPED))
         group.problems.append(
             problem(
                 "already_fulfilled",
@@ -295,12 +312,19 @@ def _plan_order(group: _OrderGroup, history: FulfillmentHistory) -> None:
         )
         resolved.extend((draft, []) for draft in itemless)
     elif itemless:
-        resolved.append(
-            (
-                itemless[0],
-                _whole_order_items(itemless[0], order, remaining, resolved, group.problems),
+        box = itemless[0]
+        resolved.append((box, _whole_order_items(box, order, remaining, resolved, group.problems)))
+        if order.status in _PARTLY_SHIPPED:
+            group.problems.append(
+                problem(
+                    "whole_order_partly_shipped",
+                    f"order {label} is {order.status} and box {box.tracking_number} lists no "
+                    "items: it is taken to hold everything fwfulfill has not sent itself, so "
+                    "Fourthwall will refuse it if another tool shipped some.",
+                    box.lines,
+                    label,
+                )
             )
-        )
     if order.status in SHIPPED_STATUSES and new:
         group.problems.append(
             problem(
@@ -313,7 +337,7 @@ def _plan_order(group: _OrderGroup, history: FulfillmentHistory) -> None:
         )
     errors = [p for p in group.problems + group.input_errors if p.severity is Severity.ERROR]
     for draft, items in resolved:
-        planned = _fulfillment(draft, order, items)
+        planned = draft.planned(order.id, order.friendly_id, items)
         planned.previously_in_doubt = draft.tracking_number in in_doubt
         if errors:
             own = next((p for p in errors if set(p.lines) & set(draft.lines)), None)
@@ -343,17 +367,13 @@ def _note_held_back(
         )
 
 
-def _fulfillment(draft: Draft, order: Order, items: list[PlannedItem]) -> PlannedFulfillment:
-    return PlannedFulfillment(
-        order_ref=draft.order.text.strip(),
-        tracking_number=draft.tracking_number,
-        tracking_company=draft.tracking_company,
-        carrier_key=draft.carrier_key,
-        items=items,
-        lines=draft.lines,
-        order_id=order.id,
-        friendly_id=order.friendly_id,
-    )
+def _named(items: list[PlannedItem], order: Order) -> list[PlannedItem]:
+    """Items with the SKU and name the order gives their variants."""
+    variants = order.variants()
+    return [
+        PlannedItem(item.variant_id, item.quantity, *_sku_and_name(variants.get(item.variant_id)))
+        for item in items
+    ]
 
 
 def _ledger_items(items: Mapping[str, int], order: Order) -> list[PlannedItem]:
@@ -534,19 +554,10 @@ def offline_plan(drafts: Sequence[Draft], input_problems: Sequence[InputProblem]
         if item.order is not None and item.problem.severity is Severity.ERROR:
             errors_by_order.setdefault(item.order.key, item.problem)
     for draft in drafts:
-        planned = PlannedFulfillment(
-            order_ref=draft.order.text.strip(),
-            tracking_number=draft.tracking_number,
-            tracking_company=draft.tracking_company,
-            carrier_key=draft.carrier_key,
-            items=[
-                PlannedItem(ref.variant_id or "", ref.quantity, ref.sku or "")
-                for ref in draft.items
-            ],
-            lines=draft.lines,
-            order_id=draft.order.order_id,
-            friendly_id=draft.order.friendly_id,
-        )
+        items = [
+            PlannedItem(ref.variant_id or "", ref.quantity, ref.sku or "") for ref in draft.items
+        ]
+        planned = draft.planned(draft.order.order_id, draft.order.friendly_id, items)
         blocking = errors_by_order.get(draft.order.key)
         if blocking is not None:
             planned.status = Status.BLOCKED

@@ -19,10 +19,7 @@ class Shipment:
     carrier_key: str  # canonical key, or "other"
     tracking_company: str  # what is sent as trackingCompany ("" when no carrier could be found)
     findings: tuple[Finding, ...]
-
-    @property
-    def has_errors(self) -> bool:
-        return any(finding.severity == "error" for finding in self.findings)
+    has_errors: bool = False  # any finding is an error (kept, not recomputed per row of the box)
 
 
 def shipment(
@@ -46,7 +43,7 @@ def shipment(
             findings.append(
                 Finding("missing_carrier", "error", "No carrier is given for this tracking number.")
             )
-        return Shipment(check.number, OTHER, "", tuple(findings))
+        return _shipment(check.number, OTHER, "", findings)
     if not match.known:
         findings.append(
             Finding(
@@ -55,7 +52,12 @@ def shipment(
                 f"carrier {match.display!r} is not one fwfulfill knows; it is sent as written.",
             )
         )
-    return Shipment(check.number, match.key, match.display, tuple(findings))
+    return _shipment(check.number, match.key, match.display, findings)
+
+
+def _shipment(number: str, key: str, display: str, findings: list[Finding]) -> Shipment:
+    errors = any(finding.severity == "error" for finding in findings)
+    return Shipment(number, key, display, tuple(findings), errors)
 
 
 def parse_tracking_argument(value: str) -> tuple[str, str]:

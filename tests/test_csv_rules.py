@@ -544,7 +544,7 @@ def test_shape_c_with_one_box_already_sent_leaves_one_new_box_for_the_rest(
     result = from_csv(cli, shop, write_csv(tmp_path / "tuesday.csv", rows), "--dry-run")
     assert result.exit_code == 0, result
     assert planned(result.json()) == [
-        ([2], "AB12CD34", UPS, "UPS", {}, "skipped"),
+        ([2], "AB12CD34", UPS, "UPS", {"TEE": 2}, "skipped"),  # what Monday's run sent
         ([2], "AB12CD34", UPS_2, "UPS", {"MUG": 1}, "planned"),
     ]
 
@@ -889,3 +889,27 @@ def test_unknown_carrier_passes_through_with_a_warning(cli: Cli, tmp_path: Path)
     document = result.json()
     assert [f["trackingCompany"] for f in document["fulfillments"]] == ["Bob's Couriers"]
     assert problems(document) == [([2], "warning", "unknown_carrier")]
+
+
+def test_rule_7_a_row_that_lost_its_leading_zeros_holds_back_the_order_it_names(
+    cli: Cli, start_sandbox: Any, tmp_path: Path
+) -> None:
+    # `418297` is `00418297` after Excel: its error must stop the order's clean row too.
+    shop = start_sandbox(shop_of(order("00418297", ("TEE", 1), ("MUG", 1))))
+    rows = [ITEM_HEADER, ["418297", UPS, "UPS", "TEE", "1"], ["00418297", UPS_2, "UPS", "MUG", "1"]]
+    result = from_csv(cli, shop, write_csv(tmp_path / "t.csv", rows), "--dry-run")
+    assert result.exit_code == 2, result
+    statuses = {f["trackingNumber"]: f["status"] for f in result.json()["fulfillments"]}
+    assert statuses == {UPS: "blocked", UPS_2: "blocked"}
+    assert ([3], "error", "order_has_errors") in problems(result.json())
+
+
+def test_a_box_without_items_on_a_partly_shipped_order_is_warned_about(
+    cli: Cli, start_sandbox: Any, tmp_path: Path
+) -> None:
+    # fwfulfill knows only what it sent itself: another tool may have shipped part of the order.
+    shop = start_sandbox(shop_of(order("AB12CD34", ("TEE", 2), status="PARTIALLY_SHIPPED")))
+    rows = [LABEL_HEADER, ["AB12CD34", UPS, "UPS"]]
+    result = from_csv(cli, shop, write_csv(tmp_path / "t.csv", rows), "--dry-run")
+    assert result.exit_code == 0, result  # a warning, not an error
+    assert ([2], "warning", "whole_order_partly_shipped") in problems(result.json())

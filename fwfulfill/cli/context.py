@@ -109,7 +109,7 @@ class AppContext:
         )
 
     def _log_event(self, event: ClientEvent) -> None:
-        """Waits are always said on stderr (a run that pauses must say why); the exchange with -v."""
+        """Waits are always said on stderr (a run that pauses says why); the exchange with -v."""
         from fwfulfill.client import RequestSent, ResponseReceived, Waiting
 
         if isinstance(event, Waiting):

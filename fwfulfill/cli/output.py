@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Iterable, Iterator
 from enum import Enum
 from typing import IO, Any
 
@@ -66,6 +67,26 @@ class Output:
         return self.format is OutputFormat.JSON
 
     # ---- data (stdout) ----
+
+    def data_fields(self, fields: Iterable[tuple[str, Any]]) -> None:
+        """Write one JSON object from (key, value) pairs; a value that is an iterator is written
+        element by element, so a plan of 100,000 rows never exists as one string in memory."""
+        if self.stdout_is_terminal:
+            self.data({k: list(v) if isinstance(v, Iterator) else v for k, v in fields})
+            return
+        write = self._stdout_file.write
+        write("{")
+        for position, (key, value) in enumerate(fields):
+            write(("," if position else "") + json.dumps(key) + ":")
+            if isinstance(value, Iterator):
+                write("[")
+                for index, item in enumerate(value):
+                    write(("," if index else "") + json.dumps(item, ensure_ascii=False))
+                write("]")
+            else:
+                write(json.dumps(value, ensure_ascii=False))
+        write("}\n")
+        self._stdout_file.flush()
 
     def data(self, payload: Any) -> None:
         """Write one JSON document to stdout: indented for a terminal, compact for a program (the

@@ -85,6 +85,15 @@ def has_formats(carrier_key: str) -> bool:
     return carrier_key in _ISSUED or carrier_key in S10_POSTS.values()
 
 
+def worth_trying(carrier_key: str, courier_code: str, format_id: str) -> bool:
+    """Whether a format can matter for a number given with this carrier: one it issues (S10 for a
+    post), or a distinctive one that would contradict it."""
+    if format_id in DISTINCTIVE_FORMATS:
+        return True
+    format_ids = _ISSUED.get(carrier_key, {}).get(courier_code, frozenset())
+    return format_ids is None or format_id in format_ids
+
+
 def issues(carrier_key: str, match: FormatMatch) -> bool:
     """Whether the carrier issues numbers of the matched format."""
     if match.format_id == S10_FORMAT:

@@ -196,7 +196,8 @@ def check_tracking(number: str, carrier_key: str | None) -> TrackingCheck:
     if problem is not None:
         return TrackingCheck(normalized, None, (problem,))
     known = carrier_key if carrier_key is not None and carrier_by_key(carrier_key) else None
-    matches = identify(normalized)
+    checkable = known if known is not None and has_formats(known) else None
+    matches = identify(normalized, for_carrier=checkable)
     damage = _excel_damage(normalized, known, matches)
     if damage is not None:
         return TrackingCheck(normalized, None, (damage,))

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from fwfulfill.tracking.carrier_formats import S10_POSTS, distinctive_rule
+from fwfulfill.tracking.carrier_formats import S10_POSTS, distinctive_rule, worth_trying
 from fwfulfill.tracking.checksums import passes_checksum
 from fwfulfill.tracking.courier_data import TrackingFormat, load_formats
 
@@ -33,6 +33,8 @@ class FormatMatch:
 
 def normalize_tracking_number(raw: str) -> str:
     """Trimmed, without any inner whitespace or Excel's leading `'` text marker, upper-cased."""
+    if raw.isascii() and raw.isalnum() and raw == raw.upper():
+        return raw  # already normal: the common case, checked at C speed
     text = raw.translate(_INVISIBLE).strip().removeprefix("'")
     return _WHITESPACE.sub("", text).upper()
 
@@ -77,20 +79,29 @@ def _match(fmt: TrackingFormat, number: str) -> FormatMatch | None:
     )
 
 
-def identify(number: str) -> list[FormatMatch]:
-    """Every courier format whose regex matches the whole normalised number, in file order."""
+def identify(number: str, *, for_carrier: str | None = None) -> list[FormatMatch]:
+    """Every courier format whose regex matches the whole normalised number, in file order.
+
+    `for_carrier`: only the formats that can matter for a number given with that carrier (the ones
+    it issues, and the distinctive ones of anybody); the checks of a stated carrier need no more.
+    """
     normalized = normalize_tracking_number(number)
     if not normalized:
         return []
-    candidates = _formats_of_length(len(normalized))
+    candidates = _candidates(len(normalized), for_carrier)
     return [match for fmt in candidates if (match := _match(fmt, normalized)) is not None]
 
 
 @cache
-def _formats_of_length(length: int) -> tuple[TrackingFormat, ...]:
+def _candidates(length: int, for_carrier: str | None) -> tuple[TrackingFormat, ...]:
     """The formats a normalised number of this length can match: a 22-digit number is tried
     against a handful of regexes instead of all 39 (this is the hot path of a large import)."""
-    return tuple(fmt for fmt, (low, high) in _widths() if low <= length <= high)
+    return tuple(
+        fmt
+        for fmt, (low, high) in _widths()
+        if low <= length <= high
+        and (for_carrier is None or worth_trying(for_carrier, fmt.courier_code, fmt.format_id))
+    )
 
 
 @cache
