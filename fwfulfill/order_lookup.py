@@ -105,12 +105,18 @@ def _resolve_from_pages(
         # Pages left to read vs single reads for what is still unresolved: take the cheaper.
         if total_pages - 1 >= unresolved:
             return
-        numbers = range(1, total_pages)
-        with ThreadPoolExecutor(max(1, workers)) as pool:
-            for page in pool.map(lambda n: _page(client, n), numbers):
-                resolution.requests += 1
-                resolution.pages += 1
-                _take(page, wanted, resolution)
+        # In batches, newest first, stopping once every order is found: a file of this week's
+        # orders reads the first pages of the shop, not all of them.
+        batch = max(1, workers)
+        with ThreadPoolExecutor(batch) as pool:
+            for start in range(1, total_pages, batch):
+                numbers = range(start, min(start + batch, total_pages))
+                for page in pool.map(lambda n: _page(client, n), numbers):
+                    resolution.requests += 1
+                    resolution.pages += 1
+                    _take(page, wanted, resolution)
+                if len(resolution.orders) >= len(wanted):
+                    break
         return
     # No totals in the answer: read on while pages are full and cheaper than single reads.
     page, number = first, 0

@@ -10,12 +10,13 @@ import os
 import sys
 from collections.abc import Iterable, Iterator
 from enum import Enum
-from typing import IO, Any
-
-from rich.console import Console, RenderableType
-from rich.markup import escape
+from functools import cached_property
+from typing import IO, TYPE_CHECKING, Any
 
 from fwfulfill.constants import ENV_NO_COLOR
+
+if TYPE_CHECKING:
+    from rich.console import Console, RenderableType
 
 # Wide enough that a table piped on purpose (`-o table | less`) is never cut at 80 columns.
 _PIPE_WIDTH = 200
@@ -45,18 +46,28 @@ class Output:
         self.format = requested or (
             OutputFormat.TABLE if self.stdout_is_terminal else OutputFormat.JSON
         )
-        color = not (no_color or os.environ.get(ENV_NO_COLOR))
-        self.color = color
-        self.out = Console(
+        self.color = not (no_color or os.environ.get(ENV_NO_COLOR))
+
+    # Rich loads on first use: `--version` and shell completion never pay for it.
+    @cached_property
+    def out(self) -> Console:
+        from rich.console import Console
+
+        return Console(
             file=self._stdout_file,
-            no_color=not color,
+            no_color=not self.color,
             highlight=False,
             width=None if self.stdout_is_terminal else _PIPE_WIDTH,
             soft_wrap=False,
         )
-        self.err = Console(
+
+    @cached_property
+    def err(self) -> Console:
+        from rich.console import Console
+
+        return Console(
             file=self._stderr_file,
-            no_color=not color,
+            no_color=not self.color,
             highlight=False,
             stderr=True,
             width=None if self.stderr_is_terminal else _PIPE_WIDTH,
@@ -102,20 +113,26 @@ class Output:
     # ---- talk (stderr) ----
 
     def info(self, message: str) -> None:
-        self.err.print(escape(message))
+        self.err.print(_escape(message))
 
     def success(self, message: str) -> None:
-        self.err.print(f"[green]{escape(message)}[/green]")
+        self.err.print(f"[green]{_escape(message)}[/green]")
 
     def warning(self, message: str) -> None:
-        self.err.print(f"[yellow]warning:[/yellow] {escape(message)}")
+        self.err.print(f"[yellow]warning:[/yellow] {_escape(message)}")
 
     def error(self, message: str) -> None:
-        self.err.print(f"[bold red]error:[/bold red] {escape(message)}", soft_wrap=True)
+        self.err.print(f"[bold red]error:[/bold red] {_escape(message)}", soft_wrap=True)
 
     def show_err(self, *renderables: RenderableType) -> None:
         for renderable in renderables:
             self.err.print(renderable)
+
+
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
 
 
 def _isatty(stream: IO[str]) -> bool:
