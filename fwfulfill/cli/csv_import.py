@@ -211,6 +211,9 @@ def _send(
         + "."
     )
     ask = not options.yes and output.stderr_is_terminal and _stdin_is_terminal()
+    if ask and plan.problems:
+        # What will be held back or warned about, before the question rather than after.
+        output.show_err(problems_table(sorted(plan.problems, key=_problem_order)))
     if ask and not typer.confirm(
         f"Create {len(to_send)} fulfillments in {session.shop.name}?", err=True
     ):
