@@ -334,6 +334,14 @@ _ENTRIES: tuple[Entry, ...] = (
         _INPUT,
     ),
     _api(
+        "tracking_format_unknown",
+        "Tracking number of an unknown shape",
+        "The number matches none of the stated carrier's formats; it may be mistyped or of "
+        "another carrier.",
+        "Compare it with the label; it is sent as written if you go on.",
+        _INPUT,
+    ),
+    _api(
         "tracking_check_digit",
         "Tracking number check digit fails",
         "The tracking number does not pass the carrier's check-digit rule; it may be mistyped.",
@@ -375,6 +383,13 @@ _ENTRIES: tuple[Entry, ...] = (
         "The order has several new tracking numbers but the rows do not say which items went in "
         "which box.",
         "Add SKU and quantity columns, one row per item and box.",
+        _INPUT,
+    ),
+    _api(
+        "mixed_box",
+        "Box with and without items",
+        "Some rows of this box name items and this one does not, so its items are unknown.",
+        "Give the row its SKU and quantity, or remove it if it only repeats the box.",
         _INPUT,
     ),
     _api(
@@ -460,6 +475,13 @@ _ENTRIES: tuple[Entry, ...] = (
         "Invalid sandbox seed",
         "The sandbox seed or state file cannot be used.",
         "Fix the file as the message says, or run `fwfulfill sandbox reset` to start over.",
+        _INPUT,
+    ),
+    _api(
+        "shop_busy",
+        "Another run is sending",
+        "Another fwfulfill run is sending to this shop; two at once could send the same box twice.",
+        "Wait for it to finish (or stop it), then run again: what it sent is skipped.",
         _INPUT,
     ),
     _api(

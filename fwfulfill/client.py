@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import random
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -35,6 +36,11 @@ from fwfulfill.models import (
 from fwfulfill.ratelimit import RateLimiter
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+class Cancelled(Exception):
+    """The run was stopped (`ApiClient.cancel`) before this request went out."""
+
 
 _RETRYABLE_READ_STATUSES = frozenset({500, 502, 503, 504})
 _BODY_EXCERPT = 200
@@ -100,13 +106,15 @@ class ApiClient:
         retry: RetryPolicy = RetryPolicy(),
         limiter: RateLimiter | None = None,
         on_event: EventSink | None = None,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] | None = None,
     ) -> None:
         self._credentials = credentials
         self._retry = retry
         self._limiter = limiter
         self._on_event = on_event
         self._sleep = sleep
+        # Set to stop the run: requests not yet sent are cancelled, waits end at once.
+        self.cancel = threading.Event()
         self._http = httpx.Client(
             base_url=base_url.rstrip("/") + API_PREFIX,
             transport=transport,
@@ -164,8 +172,13 @@ class ApiClient:
         return self._parse(self._request("GET", "/order", params=params), OrderPage)
 
     def create_fulfillment(self, request: FulfillmentRequest) -> FulfillmentResponse:
+        """Any 2xx means created: an answer without the documented id must not read as a failure
+        (that would send it again)."""
         response = self._request("POST", "/fulfillments", body=request.to_wire())
-        return self._parse(response, FulfillmentResponse)
+        try:
+            return self._parse(response, FulfillmentResponse)
+        except ApiError:
+            return FulfillmentResponse(fulfillment_id=None)
 
     # ---- the exchange -------------------------------------------------------------------------
 
@@ -234,7 +247,10 @@ class ApiClient:
             )
         if self._on_event is not None:
             self._on_event(Waiting(reason, seconds, attempt))
-        self._sleep(seconds)
+        if self._sleep is not None:
+            self._sleep(seconds)
+        elif self.cancel.wait(seconds):
+            raise Cancelled("stopped while waiting to retry")
         return seconds
 
     def _backoff(self, attempt: int) -> float:
@@ -258,12 +274,16 @@ class ApiClient:
         )
         if self._on_event is not None:
             self._on_event(RequestSent(method, str(request.url), _redacted(request.headers)))
+        if self._limiter is not None and not self._limiter.acquire(stop=self.cancel):
+            raise Cancelled("stopped before the request was sent")
+        if self._limiter is None and self.cancel.is_set():
+            raise Cancelled("stopped before the request was sent")
         started = time.perf_counter()
-        if self._limiter is None:
+        try:
             response = self._send(request)
-        else:
-            with self._limiter.slot():
-                response = self._send(request)
+        finally:
+            if self._limiter is not None:
+                self._limiter.release()
         if self._on_event is not None:
             elapsed = (time.perf_counter() - started) * 1000
             self._on_event(

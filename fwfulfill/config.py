@@ -7,13 +7,12 @@ file).
 from __future__ import annotations
 
 import json
-import os
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from fwfulfill.constants import DEFAULT_PROFILE
-from fwfulfill.paths import config_dir, ensure_private_dir
+from fwfulfill.paths import config_dir, ensure_private_dir, replace_file
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -61,6 +60,13 @@ class Config:
         return replace(self, profiles=profiles, default_profile=default)
 
 
+def describe_shop(name: str | None, domain: str | None) -> str:
+    """`Shop Name (domain)`, as every command names the shop it talks to."""
+    if not name:
+        return "-"
+    return f"{name} ({domain})" if domain else name
+
+
 def config_path() -> Path:
     return config_dir() / CONFIG_FILE
 
@@ -103,7 +109,7 @@ def save_config(config: Config, path: Path | None = None) -> Path:
         lines.append("")
     temporary = path.with_suffix(".tmp")
     temporary.write_text("\n".join(lines), encoding="utf-8")
-    os.replace(temporary, path)
+    replace_file(temporary, path)
     return path
 
 

@@ -23,7 +23,7 @@ from fwfulfill.credentials import (
     from_environment,
 )
 from fwfulfill.errors import FwfulfillError
-from fwfulfill.paths import config_dir, ensure_private_dir
+from fwfulfill.paths import config_dir, ensure_private_dir, replace_file
 
 T = TypeVar("T")
 INSECURE_FILE = "credentials-insecure.json"
@@ -116,6 +116,12 @@ class KeyringStore:
         return result[0]
 
 
+def interactive_keyring_timeout() -> float:
+    """For `auth login`: the OS may ask the user to allow access (macOS Keychain's dialog), which
+    takes longer than a lookup should (FWFULFILL_KEYRING_TIMEOUT still overrides it)."""
+    return _keyring_timeout() if os.environ.get(ENV_KEYRING_TIMEOUT) else 60.0
+
+
 def _keyring_timeout() -> float:
     try:
         return float(os.environ.get(ENV_KEYRING_TIMEOUT, _DEFAULT_KEYRING_TIMEOUT))
@@ -178,11 +184,13 @@ class InsecureFileStore:
     def _write(self, data: dict[str, object]) -> None:
         ensure_private_dir(self.path.parent)
         temporary = self.path.with_suffix(".tmp")
-        # Created 0600 from the start: the secret is never readable by others, even briefly.
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        # Created 0600 from the start (O_EXCL: never reusing a leftover file and its old mode), so
+        # the secret is never readable by others, even briefly.
+        temporary.unlink(missing_ok=True)
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
             json.dump(data, handle)
-        os.replace(temporary, self.path)
+        replace_file(temporary, self.path)
 
 
 def environment_credentials(env: Mapping[str, str]) -> Credentials | None:

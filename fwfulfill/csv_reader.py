@@ -100,6 +100,20 @@ def _count_outside_quotes(line: str, delimiter: str) -> int:
 
 
 @contextmanager
+def _decoding(encoding: str) -> Iterator[None]:
+    """A decoder that refuses the bytes even with errors="replace" (UTF-32 without its BOM) is the
+    user's choice of --encoding going wrong, not a crash."""
+    try:
+        yield
+    except UnicodeError as exc:
+        raise InputError(
+            "unreadable_file",
+            f"the file cannot be read as {encoding} ({exc}); choose another --encoding.",
+            target="--encoding",
+        ) from None
+
+
+@contextmanager
 def open_source(path: str) -> Iterator[IO[bytes]]:
     """The file's bytes, seekable; `-` is stdin, spooled to a temporary file to be read twice."""
     if path == "-":
@@ -130,20 +144,25 @@ class CsvFile:
     ) -> None:
         chosen, fell_back = detect_encoding(handle, encoding)
         self._text = io.TextIOWrapper(handle, encoding=chosen, errors="replace", newline="")
-        first = self._text.readline()
-        self.format = CsvFormat(chosen, sniff_delimiter(first, delimiter), fell_back)
-        self._text.seek(0)
-        self._reader = csv.reader(self._text, delimiter=self.format.delimiter)
-        try:
-            header = next(self._reader)
-        except (StopIteration, csv.Error):
-            header = []
+        with _decoding(chosen):
+            first = self._text.readline()
+            self.format = CsvFormat(chosen, sniff_delimiter(first, delimiter), fell_back)
+            self._text.seek(0)
+            self._reader = csv.reader(self._text, delimiter=self.format.delimiter)
+            try:
+                header = next(self._reader)
+            except (StopIteration, csv.Error):
+                header = []
         self.header: tuple[str, ...] = tuple(cell.strip().lstrip("\ufeff") for cell in header)
         if not any(self.header):
             raise InputError("unreadable_file", "the file is empty (no header row).", target="FILE")
 
     def rows(self) -> Iterator[CsvRow]:
         """Every non-empty row, padded to the header's width, with the line it starts on."""
+        with _decoding(self.format.encoding):
+            yield from self._rows()
+
+    def _rows(self) -> Iterator[CsvRow]:
         width = len(self.header)
         line = self._reader.line_num + 1
         while True:

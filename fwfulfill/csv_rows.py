@@ -26,7 +26,7 @@ from fwfulfill.references import (
     parse_quantity,
 )
 from fwfulfill.shipment import Shipment, shipment
-from fwfulfill.tracking import normalize_tracking_number
+from fwfulfill.tracking import looks_like_scientific_notation, normalize_tracking_number
 
 _SPLIT_TRACKING = re.compile(r"[,;|\n]+")
 _SKIP_STATUS = frozenset({"voided", "void", "refunded", "cancelled label"})
@@ -43,6 +43,7 @@ class _Box:
     label: Shipment
     items: list[ItemReference] = field(default_factory=list)
     lines: list[int] = field(default_factory=list)
+    itemless_lines: list[int] = field(default_factory=list)  # rows of the box that name no item
 
 
 @dataclass
@@ -95,7 +96,9 @@ class RowReader:
 
     def _add_for_order(self, row: CsvRow, cell: _Cells, order: OrderReference) -> None:
         # One number written twice in a cell (`1Z..., 1z...`) is one box, not two.
-        parts = _SPLIT_TRACKING.split(cell.get("tracking", ""))
+        text = cell.get("tracking", "")
+        # `7,74867E+11` is one number in Excel's comma-decimal notation, not two boxes.
+        parts = [text] if looks_like_scientific_notation(text) else _SPLIT_TRACKING.split(text)
         numbers = list({normalize_tracking_number(p): p for p in parts if p.strip()}.values())
         if not numbers:
             numbers = [""]  # reported as missing_tracking by the label check
@@ -128,6 +131,8 @@ class RowReader:
                 box = self._boxes[key] = _Box(order, label)
             box.items.extend(items)
             box.lines.append(row.line)
+            if not items:
+                box.itemless_lines.append(row.line)
 
     def _label_usable(self, label: Shipment, line: int, order: OrderReference) -> bool:
         for finding in label.findings:
@@ -183,6 +188,8 @@ class RowReader:
             )
             reading.problems.append(InputProblem(merged, order))
         for box in self._boxes.values():
+            if box.items and box.itemless_lines:
+                reading.problems.append(InputProblem(_mixed_box(box), box.order))
             reading.drafts.append(
                 Draft(
                     order=box.order,
@@ -194,6 +201,17 @@ class RowReader:
                 )
             )
         return reading
+
+
+def _mixed_box(box: _Box) -> Problem:
+    """A box with item rows and a row without items: that row's items would be lost silently."""
+    return problem(
+        "mixed_box",
+        f"box {box.label.tracking_number} has rows with items and this row without any: give it "
+        "its SKU and quantity (or remove it if it only repeats the box).",
+        box.itemless_lines,
+        str(box.order),
+    )
 
 
 def _skip_marker(cell: _Cells) -> bool:

@@ -26,7 +26,13 @@ _CHUNK = 400  # keys per query: well under SQLite's limit of bound parameters
 
 # States a fulfillment can be in; the first two mean "exists at Fourthwall".
 DONE_STATES = frozenset({"created", "already_exists"})
-DOUBT_STATES = frozenset({"sending", "in_doubt", "uncertain"})
+# The answer was lost: the next run re-checks these once, automatically.
+DOUBT_STATES = frozenset({"sending", "in_doubt"})
+# A re-check could not settle it (QUANTITY_TO_HIGH, or the answer lost twice): never sent again
+# unless the user asks (`--recheck-uncertain`), after looking at the order.
+UNCERTAIN_STATE = "uncertain"
+# Recorded as `sending`, then the run stopped before the request went out.
+NOT_SENT_STATE = "not_sent"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS fulfillments (
@@ -115,6 +121,11 @@ class LedgerEntry:
     def is_in_doubt(self) -> bool:
         return self.state in DOUBT_STATES
 
+    @property
+    def may_exist(self) -> bool:
+        """Exists at Fourthwall, or may (its quantities count as fulfilled)."""
+        return self.is_done or self.is_in_doubt or self.state == UNCERTAIN_STATE
+
 
 @dataclass(frozen=True)
 class LedgerEvent:
@@ -188,16 +199,17 @@ class Ledger:
 
     # ---- reading ----
 
-    def entries(self, shop: str, order_ids: Iterable[str] | None = None) -> list[LedgerEntry]:
-        query = "SELECT * FROM fulfillments WHERE shop = ?"
-        params: list[str] = [shop]
-        ids = list(order_ids) if order_ids is not None else None
-        if ids is not None:
-            if not ids:
-                return []
-            query += f" AND order_id IN ({','.join('?' * len(ids))})"
-            params += ids
-        return self._select(query + " ORDER BY updated_at", params)
+    def entries(self, shop: str, order_ids: Iterable[str]) -> list[LedgerEntry]:
+        wanted = sorted(set(order_ids))
+        found: list[LedgerEntry] = []
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = wanted[start : start + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            found += self._select(
+                f"SELECT * FROM fulfillments WHERE shop = ? AND order_id IN ({marks})",
+                [shop, *chunk],
+            )
+        return found
 
     def find(self, *, order: str | None = None, run_id: str | None = None) -> list[LedgerEntry]:
         """Entries of every shop, for `history`: by order (UUID or friendly id) and/or run."""
@@ -241,8 +253,10 @@ class Ledger:
             rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
         return [_entry(row) for row in rows]
 
-    def view(self, shop: str, order_ids: Iterable[str]) -> LedgerView:
-        return LedgerView(self.entries(shop, order_ids))
+    def view(
+        self, shop: str, order_ids: Iterable[str], *, recheck_uncertain: bool = False
+    ) -> LedgerView:
+        return LedgerView(self.entries(shop, order_ids), recheck_uncertain=recheck_uncertain)
 
     def view_by_references(self, shop: str, keys: Iterable[str]) -> LedgerView:
         """Entries of the orders named by these keys (order UUIDs or upper-cased friendly ids)."""
@@ -364,7 +378,9 @@ def _optional(value: object) -> str | None:
 class LedgerView:
     """What the planner asks of the ledger, for the orders of one plan (read once, up front)."""
 
-    def __init__(self, entries: Sequence[LedgerEntry]) -> None:
+    def __init__(self, entries: Sequence[LedgerEntry], *, recheck_uncertain: bool = False) -> None:
+        # With `recheck_uncertain`, uncertain sends are re-checked like those in doubt.
+        self._recheck = recheck_uncertain
         self._by_key = {(e.order_id, e.tracking_number): e for e in entries}
         self._by_order: dict[str, list[LedgerEntry]] = defaultdict(list)
         self._references: dict[str, str] = {}
@@ -394,9 +410,20 @@ class LedgerView:
             for variant, quantity in entry.items.items()
         ]
 
+    def is_uncertain(self, order_id: str, tracking_number: str) -> bool:
+        entry = self.entry(order_id, tracking_number)
+        return entry is not None and entry.state == UNCERTAIN_STATE and not self._recheck
+
+    def recorded_id(self, order_id: str, tracking_number: str) -> str | None:
+        entry = self.entry(order_id, tracking_number)
+        return entry.fulfillment_id if entry is not None else None
+
     def sent_items(self, order_id: str, tracking_number: str) -> dict[str, int] | None:
         entry = self.entry(order_id, tracking_number)
-        return entry.items if entry is not None and entry.is_in_doubt else None
+        if entry is None:
+            return None
+        recheck = entry.is_in_doubt or (self._recheck and entry.state == UNCERTAIN_STATE)
+        return entry.items if recheck else None
 
     def fulfilled_quantities(
         self, order_id: str, *, except_tracking: Iterable[str] = ()
@@ -408,7 +435,7 @@ class LedgerView:
         skip = set(except_tracking)
         totals: dict[str, int] = defaultdict(int)
         for entry in self._by_order.get(order_id, []):
-            if entry.tracking_number in skip or not (entry.is_done or entry.is_in_doubt):
+            if entry.tracking_number in skip or not entry.may_exist:
                 continue
             for variant_id, quantity in entry.items.items():
                 totals[variant_id] += quantity
@@ -433,3 +460,6 @@ class LedgerJournal:
 
     def finished(self, planned: PlannedFulfillment) -> None:
         self.ledger.record(self.shop, self.run_id, planned, planned.status.value)
+
+    def not_sent(self, planned: PlannedFulfillment) -> None:
+        self.ledger.record(self.shop, self.run_id, planned, NOT_SENT_STATE)

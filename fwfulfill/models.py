@@ -80,7 +80,7 @@ class FulfillmentRequest(_Request):
 
 
 class FulfillmentResponse(_Response):
-    fulfillment_id: str
+    fulfillment_id: str | None  # None: created, but the answer did not carry the documented id
 
 
 # ---- Orders ----------------------------------------------------------------------------------
@@ -176,9 +176,6 @@ class ApiErrorBody(BaseModel):
 
     model_config = ConfigDict(extra="allow")
     code: str
-
-    def field(self, name: str) -> Any:
-        return (self.model_extra or {}).get(name)
 
 
 def order_summary(order: Order) -> dict[str, Any]:

@@ -68,6 +68,12 @@ class FulfillmentHistory(Protocol):
         """The items a send recorded for this box (empty when none is recorded)."""
         ...
 
+    def recorded_id(self, order_id: str, tracking_number: str) -> str | None: ...
+
+    def is_uncertain(self, order_id: str, tracking_number: str) -> bool:
+        """An earlier re-check could not settle it: not sent again unless the user asks."""
+        ...
+
     def sent_items(self, order_id: str, tracking_number: str) -> Mapping[str, int] | None:
         """The items of a send whose outcome is in doubt (None when it is not in doubt)."""
         ...
@@ -99,10 +105,7 @@ def split_recorded(
             remaining.extend(group)
             continue
         for draft in group:
-            recorded = history.recorded_items(order_id, draft.tracking_number)
-            skipped.append(
-                draft.planned(order_id, draft.order.friendly_id, recorded, Status.SKIPPED)
-            )
+            skipped.append(_recorded(draft, history, order_id, draft.order.friendly_id))
     return remaining, skipped
 
 
@@ -112,6 +115,12 @@ class NoHistory:
 
     def recorded_items(self, order_id: str, tracking_number: str) -> list[PlannedItem]:
         return []
+
+    def recorded_id(self, order_id: str, tracking_number: str) -> str | None:
+        return None
+
+    def is_uncertain(self, order_id: str, tracking_number: str) -> bool:
+        return False
 
     def sent_items(self, order_id: str, tracking_number: str) -> Mapping[str, int] | None:
         return None
@@ -150,6 +159,7 @@ _WARNINGS = frozenset(
         "unknown_carrier",
         "carrier_inferred",
         "tracking_check_digit",
+        "tracking_format_unknown",
         "order_already_shipped",
         "whole_order_partly_shipped",
         "shared_tracking",
@@ -230,7 +240,7 @@ def _blocked(draft: Draft, code: str) -> PlannedFulfillment:
     return planned
 
 
-def _merge_same_tracking(drafts: list[Draft]) -> list[Draft]:
+def _merge_same_tracking(drafts: list[Draft], problems: list[Problem]) -> list[Draft]:
     """One draft per tracking number: one box named by friendly id here and UUID there is one."""
     merged: dict[str, Draft] = {}
     for draft in drafts:
@@ -238,6 +248,17 @@ def _merge_same_tracking(drafts: list[Draft]) -> list[Draft]:
         if previous is None:
             merged[draft.tracking_number] = draft
             continue
+        if bool(previous.items) != bool(draft.items):
+            lines = (previous if not previous.items else draft).lines
+            problems.append(
+                problem(
+                    "mixed_box",
+                    f"box {draft.tracking_number} has rows with items and rows without any: give "
+                    "every row its SKU and quantity.",
+                    lines,
+                    str(draft.order),
+                )
+            )
         merged[draft.tracking_number] = Draft(
             previous.order,
             previous.tracking_number,
@@ -266,12 +287,20 @@ def _plan_order(group: _OrderGroup, history: FulfillmentHistory) -> None:
                 label,
             )
         )
-    drafts = _merge_same_tracking(group.drafts)
+    drafts = _merge_same_tracking(group.drafts, group.problems)
     done = [d for d in drafts if history.is_done(order.id, d.tracking_number)]
-    new = [d for d in drafts if d not in done]
+    uncertain = [d for d in drafts if history.is_uncertain(order.id, d.tracking_number)]
+    new = [d for d in drafts if d not in done and d not in uncertain]
+    for draft in uncertain:
+        held = _recorded(draft, history, order.id, label, status=Status.UNCERTAIN, order=order)
+        held.error_code = "OUTCOME_UNCERTAIN"
+        held.error_message = (
+            "an earlier run could not tell whether this was created. Check the order in the "
+            "Fourthwall dashboard; --recheck-uncertain sends it once more."
+        )
+        group.fulfillments.append(held)
     for draft in done:
-        recorded = _named(history.recorded_items(order.id, draft.tracking_number), order)
-        group.fulfillments.append(draft.planned(order.id, label, recorded, Status.SKIPPED))
+        group.fulfillments.append(_recorded(draft, history, order.id, label, order=order))
         group.problems.append(
             problem(
                 "already_fulfilled",
@@ -294,7 +323,8 @@ def _plan_order(group: _OrderGroup, history: FulfillmentHistory) -> None:
     itemless = [d for d in new if not d.items and d.tracking_number not in in_doubt]
     for draft in new:
         if draft.tracking_number in in_doubt and not draft.items:
-            resolved.append((draft, _ledger_items(in_doubt[draft.tracking_number], order)))
+            recorded = in_doubt[draft.tracking_number].items()
+            resolved.append((draft, _named([PlannedItem(v, q) for v, q in recorded], order)))
         elif draft.items:
             resolved.append((draft, _resolve_items(draft, order, group.problems)))
     _check_quantities(resolved, remaining, order, group.problems)
@@ -367,20 +397,28 @@ def _note_held_back(
         )
 
 
+def _recorded(
+    draft: Draft,
+    history: FulfillmentHistory,
+    order_id: str,
+    friendly_id: str | None,
+    *,
+    status: Status = Status.SKIPPED,
+    order: Order | None = None,
+) -> PlannedFulfillment:
+    """A box the ledger already knows, with the items and fulfillment id it recorded."""
+    items = history.recorded_items(order_id, draft.tracking_number)
+    planned = draft.planned(order_id, friendly_id, _named(items, order) if order else items, status)
+    planned.fulfillment_id = history.recorded_id(order_id, draft.tracking_number)
+    return planned
+
+
 def _named(items: list[PlannedItem], order: Order) -> list[PlannedItem]:
     """Items with the SKU and name the order gives their variants."""
     variants = order.variants()
     return [
         PlannedItem(item.variant_id, item.quantity, *_sku_and_name(variants.get(item.variant_id)))
         for item in items
-    ]
-
-
-def _ledger_items(items: Mapping[str, int], order: Order) -> list[PlannedItem]:
-    variants = order.variants()
-    return [
-        PlannedItem(variant_id, quantity, *_sku_and_name(variants.get(variant_id)))
-        for variant_id, quantity in items.items()
     ]
 
 

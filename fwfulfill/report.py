@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fwfulfill.csv_reader import CsvFile
+from fwfulfill.paths import replace_file
 from fwfulfill.plan import Plan, Problem, Severity, Status
 
 REPORT_COLUMNS = (
@@ -76,13 +77,16 @@ def _add_problem(result: dict[int, LineOutcome], problem: Problem) -> None:
 def write_report(path: Path, source: CsvFile, outcomes: dict[int, LineOutcome]) -> int:
     """Write the report from a fresh read of the input; returns the number of lines written."""
     written = 0
-    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+    # Written beside the target and moved into place whole: a failure never leaves half a report.
+    temporary = path.with_name(f".{path.name}.tmp")
+    with temporary.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle, delimiter=source.format.delimiter)
         writer.writerow([*source.header, *REPORT_COLUMNS])
         for row in source.rows():
             outcome = outcomes.get(row.line, LineOutcome("not sent"))
             writer.writerow([*row.cells[: len(source.header)], str(row.line), *_cells(outcome)])
             written += 1
+    replace_file(temporary, path)
     return written
 
 

@@ -1,8 +1,9 @@
 """Sends a plan's fulfillments with enough requests in flight to use the shop's whole rate limit.
 
-The rate limiter inside the client paces every request; the runner only keeps workers busy, records
-each step in the journal, stops taking new work on request (Ctrl-C, `--fail-fast`, rejected
-credentials), and lets what is in flight finish and be recorded.
+The rate limiter inside the client paces every request; the runner only keeps workers busy,
+records each step in the ledger, and stops on request (Ctrl-C, `--fail-fast`, rejected
+credentials): what has not gone out is cancelled and stays planned, what is in flight finishes and
+is recorded.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
 from fwfulfill.client import ApiClient
+from fwfulfill.ledger import Ledger, LedgerJournal
 from fwfulfill.plan import UNSUCCESSFUL, PlannedFulfillment, Status
 from fwfulfill.sending import FATAL_CODES, SendJournal, send_fulfillment
 
@@ -51,7 +53,8 @@ class Runner:
         self._concurrency = max(1, concurrency)
         self._fail_fast = fail_fast
         self._on_done = on_done
-        self.stop = threading.Event()
+        # The client's own cancel flag: setting it also cancels requests waiting for a slot.
+        self.stop: threading.Event = client.cancel
         self._result = RunResult()
 
     def run(self, fulfillments: Sequence[PlannedFulfillment]) -> RunResult:
@@ -105,3 +108,33 @@ class Runner:
         if not self.stop.is_set():
             self._result.stopped_because = reason
             self.stop.set()
+
+
+def send_planned(
+    client: ApiClient,
+    ledger: Ledger,
+    shop_key: str,
+    fulfillments: Sequence[PlannedFulfillment],
+    *,
+    source: str,
+    concurrency: int,
+    fail_fast: bool = False,
+    on_done: ProgressSink | None = None,
+) -> tuple[str, RunResult]:
+    """Send `fulfillments`, every step recorded under a new ledger run; returns (run id, result)."""
+    run_id = ledger.start_run(shop_key, source)
+    runner = Runner(
+        client,
+        LedgerJournal(ledger, shop_key, run_id),
+        concurrency=concurrency,
+        fail_fast=fail_fast,
+        on_done=on_done,
+    )
+    try:
+        result = runner.run(fulfillments)
+    finally:
+        counts: dict[str, int] = {}
+        for planned in fulfillments:
+            counts[planned.status.value] = counts.get(planned.status.value, 0) + 1
+        ledger.finish_run(run_id, counts)
+    return run_id, result

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from fwfulfill.client import ApiClient
+from fwfulfill.client import ApiClient, Cancelled
 from fwfulfill.errors import ApiError, OutcomeUnknown
 from fwfulfill.models import FulfillmentItem, FulfillmentRequest, ShippingLabel
 from fwfulfill.plan import PlannedFulfillment, Status
@@ -30,16 +30,9 @@ class SendJournal(Protocol):
 
     def finished(self, planned: PlannedFulfillment) -> None: ...
 
-
-class NoJournal:
-    def sending(self, planned: PlannedFulfillment) -> None:
-        return None
-
-    def in_doubt(self, planned: PlannedFulfillment, code: str) -> None:
-        return None
-
-    def finished(self, planned: PlannedFulfillment) -> None:
-        return None
+    def not_sent(self, planned: PlannedFulfillment) -> None:
+        """Recorded as sending, then the run stopped before the request went out."""
+        ...
 
 
 def request_for(planned: PlannedFulfillment) -> FulfillmentRequest:
@@ -66,17 +59,20 @@ def send_fulfillment(
     previously_in_doubt: bool = False,
 ) -> None:
     """Send `planned` and set its outcome; `previously_in_doubt` when an earlier run lost the
-    answer."""
+    answer (then this send is that one re-check)."""
     request = request_for(planned)
     journal.sending(planned)
     if previously_in_doubt:
-        _resend(client, request, planned, journal, "in doubt from an earlier run")
+        _recheck(client, request, planned, journal, "in doubt from an earlier run")
         return
     try:
         response = client.create_fulfillment(request)
+    except Cancelled:
+        journal.not_sent(planned)  # stays planned: nothing went out
+        return
     except OutcomeUnknown as unknown:
         journal.in_doubt(planned, unknown.code)
-        _resend(client, request, planned, journal, unknown.message)
+        _recheck(client, request, planned, journal, unknown.message)
         return
     except ApiError as error:
         _refused(planned, error)
@@ -85,48 +81,66 @@ def send_fulfillment(
     journal.finished(planned)
 
 
-def _resend(
+def _recheck(
     client: ApiClient,
     request: FulfillmentRequest,
     planned: PlannedFulfillment,
     journal: SendJournal,
     first_failure: str,
 ) -> None:
+    """The one re-send of a fulfillment whose first answer was lost."""
     try:
         response = client.create_fulfillment(request)
-    except OutcomeUnknown as again:
+    except (Cancelled, OutcomeUnknown, ApiError) as error:
+        if _never_arrived(error):
+            # The re-check itself never reached Fourthwall (stopped, refused by the rate limit,
+            # no connection): the ledger keeps the send in doubt and the next run re-checks it.
+            _set(
+                planned,
+                Status.UNCERTAIN,
+                code="OUTCOME_UNCERTAIN",
+                message=f"the answer was lost ({first_failure}) and the re-check could not be "
+                "sent; the next run re-checks it.",
+            )
+            return
+        _settle(planned, error, first_failure)
+    else:
+        _set(planned, Status.CREATED, fulfillment_id=response.fulfillment_id)
+    journal.finished(planned)
+
+
+def _never_arrived(error: Exception) -> bool:
+    if isinstance(error, Cancelled):
+        return True
+    if isinstance(error, OutcomeUnknown):
+        return False
+    assert isinstance(error, ApiError)
+    return error.status is None or error.status == 429
+
+
+def _settle(planned: PlannedFulfillment, error: Exception, first_failure: str) -> None:
+    """What the re-check's answer says about the lost first attempt."""
+    if isinstance(error, OutcomeUnknown):
         _set(
             planned,
             Status.UNCERTAIN,
             code="OUTCOME_UNCERTAIN",
-            message=f"no answer twice ({first_failure}; then {again.message}); check the order "
-            "in the dashboard before sending it again.",
+            message=f"no answer twice ({first_failure}; then {error.message}). Check the order "
+            "in the dashboard; it is not sent again unless you run with --recheck-uncertain.",
         )
-    except ApiError as error:
-        if error.code == QUANTITY_TOO_HIGH:
-            left = error.fields.get("fulfillable", "?")
-            _set(
-                planned,
-                Status.UNCERTAIN,
-                code="OUTCOME_UNCERTAIN",
-                message=f"the first attempt's answer was lost ({first_failure}) and Fourthwall now "
-                f"says only {left} left: it most likely went through. Check the order in the "
-                "dashboard; it is not sent again.",
-            )
-        elif error.status is None or error.status == 429 or error.status >= 500:
-            # The check itself never got an answer: the first attempt may still have landed.
-            _set(
-                planned,
-                Status.UNCERTAIN,
-                code="OUTCOME_UNCERTAIN",
-                message=f"the answer was lost ({first_failure}) and the check failed too "
-                f"({error.message}); run the same command again later to re-check it.",
-            )
-        else:
-            _refused(planned, error)
+    elif isinstance(error, ApiError) and error.code == QUANTITY_TOO_HIGH:
+        left = error.fields.get("fulfillable", "?")
+        _set(
+            planned,
+            Status.UNCERTAIN,
+            code="OUTCOME_UNCERTAIN",
+            message=f"the first attempt's answer was lost ({first_failure}) and Fourthwall now "
+            f"says only {left} left: it most likely went through. Check the order in the "
+            "dashboard; it is not sent again unless you run with --recheck-uncertain.",
+        )
     else:
-        _set(planned, Status.CREATED, fulfillment_id=response.fulfillment_id)
-    journal.finished(planned)
+        assert isinstance(error, ApiError)
+        _refused(planned, error)
 
 
 def _refused(planned: PlannedFulfillment, error: ApiError) -> None:

@@ -205,3 +205,51 @@ def test_waiting_for_the_shop_is_said_on_stderr_without_verbose(
     runs = [cli("orders", "show", "H2V6RJ9D", env=shop.env()) for _ in range(6)]
     assert all(run.exit_code == 0 for run in runs)
     assert any("waiting 1.0s: rate limited by the shop (429)" in run.stderr for run in runs)
+
+
+def test_a_url_with_a_password_in_it_is_refused(cli: Cli) -> None:
+    result = cli("--api-url", "https://user:secret@api.example.com", "orders", "list")
+    assert result.exit_code == 2, result
+    assert "secret" not in result.stdout + result.stderr
+
+
+def test_environment_credentials_never_go_to_a_profile_url(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fwfulfill.cli.context import AppContext
+    from fwfulfill.cli.output import Output
+    from fwfulfill.config import Config, Profile, save_config
+    from fwfulfill.constants import API_BASE_URL
+
+    save_config(Config(profiles={"default": Profile("default", api_url="http://127.0.0.1:9")}))
+    with_env = AppContext(
+        Output(None), env={"FOURTHWALL_API_USERNAME": "u", "FOURTHWALL_API_PASSWORD": "p"}
+    )
+    assert with_env.base_url() == API_BASE_URL
+    stored = AppContext(Output(None), env={})
+    assert stored.base_url() == "http://127.0.0.1:9"
+
+
+def test_an_encoding_that_cannot_read_the_file_is_an_input_error(cli: Cli, tmp_path: Path) -> None:
+    file = tmp_path / "t.csv"
+    file.write_text("order,tracking\nA,1\n", encoding="utf-8")
+    result = cli("from-csv", str(file), "--offline", "--encoding", "utf-32")
+    assert result.exit_code == 2, result
+    assert "--encoding" in result.stderr
+    assert "internal error" not in result.stderr
+
+
+def test_a_reader_that_goes_away_does_not_change_the_outcome() -> None:
+    import io
+
+    from fwfulfill.cli.output import Output, OutputFormat
+
+    class ClosedPipe(io.StringIO):
+        def write(self, text: str) -> int:
+            raise BrokenPipeError
+
+    closed = ClosedPipe()
+    output = Output(OutputFormat.JSON, stdout=closed)
+    output.data({"ok": True})  # swallowed: the run goes on to its own exit code
+    output.data_fields([("a", iter([1, 2]))])
+    assert output._stdout_file is not closed  # later data goes to the null device

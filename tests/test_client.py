@@ -257,3 +257,9 @@ def test_order_ids_are_quoted_into_the_path() -> None:
     script = Script(json_answer(200, ORDER))
     client_for(script).order_by_friendly_id("A/B?C")
     assert script.requests[0].url.raw_path.endswith(b"/by-friendly-id/A%2FB%3FC")
+
+
+def test_any_2xx_to_a_post_means_created_even_without_the_documented_id() -> None:
+    # Reading it as a failure would send the fulfillment again on the next run.
+    script = Script(json_answer(201, {"id": "not-the-documented-field"}))
+    assert client_for(script).create_fulfillment(REQUEST).fulfillment_id is None

@@ -752,7 +752,8 @@ def test_a_canada_post_number_that_lost_its_zeros_is_still_a_valid_fedex_number(
     ]
     result = from_csv(cli, None, write_csv(tmp_path / "t.csv", rows))
     assert result.exit_code == 0, result
-    assert result.json()["problems"] == []
+    # Not an error: at most a warning that 14 digits is no FedEx shape.
+    assert problems(result.json()) == [([2], "warning", "tracking_format_unknown")]
 
 
 def test_excel_damage_order_id_that_lost_its_leading_zeros(
@@ -913,3 +914,21 @@ def test_a_box_without_items_on_a_partly_shipped_order_is_warned_about(
     result = from_csv(cli, shop, write_csv(tmp_path / "t.csv", rows), "--dry-run")
     assert result.exit_code == 0, result  # a warning, not an error
     assert ([2], "warning", "whole_order_partly_shipped") in problems(result.json())
+
+
+def test_a_box_with_item_rows_and_a_row_without_items_is_an_error(cli: Cli, tmp_path: Path) -> None:
+    # The second row's items would otherwise be lost silently from the box.
+    rows = [ITEM_HEADER, ["AB12CD34", UPS, "UPS", "TEE", "1"], ["AB12CD34", UPS, "UPS", "", "1"]]
+    result = from_csv(cli, None, write_csv(tmp_path / "t.csv", rows))
+    assert result.exit_code == 2, result
+    assert ([3], "error", "mixed_box") in problems(result.json())
+
+
+@pytest.mark.parametrize("placeholder", ["PENDING", "TBD", "0", "12345"])
+def test_a_placeholder_tracking_number_is_never_sent(
+    cli: Cli, tmp_path: Path, placeholder: str
+) -> None:
+    rows = [LABEL_HEADER, ["AB12CD34", placeholder, "USPS"]]
+    result = from_csv(cli, None, write_csv(tmp_path / "t.csv", rows))
+    assert result.exit_code == 2, result
+    assert ([2], "error", "invalid_tracking") in problems(result.json())

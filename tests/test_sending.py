@@ -106,11 +106,21 @@ def test_quantity_too_high_after_a_lost_answer_is_uncertain_never_a_failure(
     assert "0 left" in fulfillment["error"]["message"]
     assert len([f for f in shop.fulfillments() if f["trackingNumber"] == USPS[0]]) == 1
 
-    # The next run, against a shop that does answer ALREADY_EXISTS, settles it without a duplicate.
+    # The next run does not send it again: it stays uncertain until someone has looked.
     calm = start_sandbox(shop.app.state.to_dict())
     again = cli("from-csv", str(file), "--yes", "-o", "json", env=calm.env())
-    assert again.exit_code == 0, again
-    assert again.json()["fulfillments"][0]["status"] == "already_exists"
+    assert again.exit_code == 6, again
+    (held,) = again.json()["fulfillments"]
+    assert held["status"] == "uncertain"
+    assert "--recheck-uncertain" in held["error"]["message"]
+    assert calm.stats()["requests"].get("POST /open-api/v1.0/fulfillments", 0) == 0
+
+    # Asked to, it re-checks once, against a shop that answers ALREADY_EXISTS: settled, no double.
+    checked = cli(
+        "from-csv", str(file), "--yes", "--recheck-uncertain", "-o", "json", env=calm.env()
+    )
+    assert checked.exit_code == 0, checked
+    assert checked.json()["fulfillments"][0]["status"] == "already_exists"
     assert len([f for f in calm.fulfillments() if f["trackingNumber"] == USPS[0]]) == 1
 
 
@@ -235,7 +245,9 @@ def test_ctrl_c_finishes_what_is_in_flight_and_says_how_to_resume(
     assert created == landed
     with Ledger(tmp_path / "state" / "ledger.sqlite3") as ledger:
         states = {entry.state for entry in ledger.find()}
-    assert states == {"created"}
+    # Nothing left in doubt: what was sent is created, what was waiting for a slot is not_sent.
+    assert states <= {"created", "not_sent"}
+    assert "created" in states
     resumed = subprocess.run(command, env=env, capture_output=True, timeout=120, check=False)
     assert resumed.returncode == 0, resumed.stderr.decode()
     assert (
@@ -290,9 +302,67 @@ def test_a_terminal_run_asks_before_sending_and_no_sends_nothing(
 
     shop = start_sandbox()
     file = labels(tmp_path, ["K7M2QX4N", USPS[0], "USPS", "HOODIE-GRY-L", "1"])
-    monkeypatch.setattr(csv_import, "_stdin_is_terminal", lambda: True)
-    monkeypatch.setattr(output, "_isatty", lambda stream: True)
+    monkeypatch.setattr(csv_import, "is_terminal", lambda stream: True)
+    monkeypatch.setattr(output, "is_terminal", lambda stream: True)
     result = cli("from-csv", str(file), input="n\n", env=shop.env())
     assert "Create 1 fulfillments in Sandbox Merch Co.?" in result.stderr
     assert "Nothing sent." in result.stderr
+    assert shop.stats()["requests"].get("POST /open-api/v1.0/fulfillments", 0) == 0
+
+
+def test_a_report_never_overwrites_its_input(cli: Cli, start_sandbox: Any, tmp_path: Path) -> None:
+    shop = start_sandbox()
+    file = labels(tmp_path, ["K7M2QX4N", USPS[0], "USPS", "HOODIE-GRY-L", "1"])
+    before = file.read_bytes()
+    result = cli("from-csv", str(file), "--yes", "--report", str(file), env=shop.env())
+    assert result.exit_code == 2, result
+    assert "--report" in result.stderr
+    assert file.read_bytes() == before
+    assert shop.stats()["requests"].get("POST /open-api/v1.0/fulfillments", 0) == 0
+
+
+def test_two_runs_at_once_cannot_both_send(start_sandbox: Any, tmp_path: Path, cli: Cli) -> None:
+    # A shop that never answers ALREADY_EXISTS: only the lock keeps a second run from doubling.
+    seed = large_shop_seed(200, seed=2)
+    file = tmp_path / "labels.csv"
+    write_tracking_csv(file, seed, orders=40)
+    shop = start_sandbox(seed, already_exists_on="never")
+    state = str(Path(os.environ["FWFULFILL_STATE_DIR"]))
+    env = {**os.environ, **shop.env(), "FWFULFILL_STATE_DIR": state}
+    command = [
+        str(Path(sys.executable).parent / "fwfulfill"),
+        "from-csv",
+        str(file),
+        "--yes",
+        "--rate",
+        "10/1",
+        "-o",
+        "json",
+    ]
+    first = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        time.sleep(1.5)
+        second = cli("from-csv", str(file), "--yes", "-o", "json", env=shop.env())
+        assert second.exit_code == 2, second
+        assert "another fwfulfill run" in second.stderr
+    finally:
+        first.wait(timeout=120)
+    landed = [
+        f["trackingNumber"] for f in shop.fulfillments() if f["trackingNumber"].startswith("GLS")
+    ]
+    assert len(landed) == len(set(landed)) == 40
+
+
+def test_ctrl_d_at_the_confirmation_sends_nothing(
+    cli: Cli, start_sandbox: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fwfulfill.cli import csv_import, output
+
+    shop = start_sandbox()
+    file = labels(tmp_path, ["K7M2QX4N", USPS[0], "USPS", "HOODIE-GRY-L", "1"])
+    monkeypatch.setattr(csv_import, "is_terminal", lambda stream: True)
+    monkeypatch.setattr(output, "is_terminal", lambda stream: True)
+    result = cli("from-csv", str(file), input="", env=shop.env())  # end of input at the prompt
+    assert result.exit_code == 130, result
+    assert "internal error" not in result.stderr
     assert shop.stats()["requests"].get("POST /open-api/v1.0/fulfillments", 0) == 0

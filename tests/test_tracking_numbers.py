@@ -324,9 +324,10 @@ def test_lasership_numbers_under_ontrac_pass_since_the_two_merged() -> None:
     assert codes(check_tracking(LASERSHIP_LX, "ontrac")) == []
 
 
-def test_a_numeric_number_of_another_carrier_is_no_mismatch() -> None:
+def test_a_numeric_number_of_another_carrier_is_no_mismatch_only_an_unknown_shape() -> None:
     # A valid USPS number given as FedEx: numeric formats overlap; only distinctive ones contradict.
-    assert codes(check_tracking(USPS, "fedex")) == []
+    # It matches no FedEx format, which is worth a warning, never an error.
+    assert codes(check_tracking(USPS, "fedex")) == [("tracking_format_unknown", "warning")]
 
 
 # ---- A check-digit failure for the stated carrier is a warning ----
@@ -368,8 +369,16 @@ def test_one_passing_format_of_the_carrier_is_enough() -> None:
     assert codes(check_tracking("71123456789123456787", "usps")) == []
 
 
-def test_a_number_in_no_format_of_the_stated_carrier_has_no_check_digit_finding() -> None:
-    assert codes(check_tracking("ABC123", "usps")) == []
+def test_a_number_in_no_format_of_the_stated_carrier_is_warned_about_not_checked() -> None:
+    assert codes(check_tracking("ABC12345", "usps")) == [("tracking_format_unknown", "warning")]
+
+
+@pytest.mark.parametrize(
+    "placeholder", ["TBD", "PENDING", "N-A", "0", "000000", "12345", "abcdefgh", "none"]
+)
+def test_a_placeholder_is_not_a_tracking_number(placeholder: str) -> None:
+    for stated in ("usps", "ups", None, "other"):
+        assert codes(check_tracking(placeholder, stated)) == [("invalid_tracking", "error")]
 
 
 # ---- No carrier: infer only from a distinctive format, and warn ----

@@ -16,8 +16,10 @@ from typing import IO, TYPE_CHECKING, Any, Optional, TypeVar
 
 import typer
 
-from fwfulfill.cli.context import AppContext, validate_api_url
+from fwfulfill.cli.context import AppContext
 from fwfulfill.cli.failure import failures_rendered, one_line
+from fwfulfill.cli.output import is_terminal
+from fwfulfill.config import describe_shop
 from fwfulfill.constants import (
     API_BASE_URL,
     ENV_ACCESS_TOKEN,
@@ -27,6 +29,7 @@ from fwfulfill.constants import (
     ENV_USERNAME,
 )
 from fwfulfill.errors import FwfulfillError, InputError
+from fwfulfill.urls import validate_api_url
 
 if TYPE_CHECKING:
     from fwfulfill.config import Config, Profile
@@ -129,10 +132,14 @@ def _valid_profile_name(name: str) -> str:
 
 
 def _require_keyring() -> None:
-    from fwfulfill.credential_store import KeyringStore, KeyringUnavailable
+    from fwfulfill.credential_store import (
+        KeyringStore,
+        KeyringUnavailable,
+        interactive_keyring_timeout,
+    )
 
     try:
-        KeyringStore().backend_name()
+        KeyringStore(interactive_keyring_timeout()).backend_name()
     except KeyringUnavailable as exc:
         raise _keyring_unavailable(str(exc)) from None
 
@@ -165,7 +172,7 @@ def _read_credentials(username: str | None, *, password_stdin: bool) -> Credenti
             )
         password = _password_from(sys.stdin)
     else:
-        if not _isatty(sys.stdin):
+        if not is_terminal(sys.stdin):
             raise InputError(
                 "invalid_option",
                 "stdin is not a terminal, so the password cannot be asked for; pipe it in with "
@@ -200,13 +207,6 @@ def _ask(prompt: str, *, hide: bool = False) -> str:
         raise KeyboardInterrupt from None
 
 
-def _isatty(stream: IO[str]) -> bool:
-    try:
-        return stream.isatty()
-    except (AttributeError, ValueError):
-        return False
-
-
 def _check_login(app_ctx: AppContext, credentials: Credentials, url: str) -> Shop:
     from fwfulfill.errors import ApiError
 
@@ -230,7 +230,12 @@ def _current_shop(app_ctx: AppContext, credentials: Credentials, url: str) -> Sh
 
 
 def _store(app_ctx: AppContext, name: str, credentials: Credentials, *, insecure: bool) -> str:
-    from fwfulfill.credential_store import InsecureFileStore, KeyringStore, KeyringUnavailable
+    from fwfulfill.credential_store import (
+        InsecureFileStore,
+        KeyringStore,
+        KeyringUnavailable,
+        interactive_keyring_timeout,
+    )
 
     file_store = InsecureFileStore()
     if insecure:
@@ -242,7 +247,7 @@ def _store(app_ctx: AppContext, name: str, credentials: Credentials, *, insecure
         )
         return "file"
     try:
-        KeyringStore().set(name, credentials)
+        KeyringStore(interactive_keyring_timeout()).set(name, credentials)
     except KeyringUnavailable as exc:
         raise _keyring_unavailable(str(exc)) from None
     if file_store.delete(name):
@@ -286,7 +291,7 @@ def _report_login(
     where = "the keyring" if storage == "keyring" else "the insecure file"
     default = " (the default profile)" if is_default else ""
     output.success(
-        f"Logged in to {_shop_label(shop.name, shop.public_domain or shop.domain)} as "
+        f"Logged in to {describe_shop(shop.name, shop.public_domain or shop.domain)} as "
         f"{credentials.masked_username}, profile {name}{default}; stored in {where}."
     )
     if output.json_mode:
@@ -299,12 +304,6 @@ def _report_login(
                 "storage": storage,
             }
         )
-
-
-def _shop_label(name: str | None, domain: str | None) -> str:
-    if not name:
-        return "-"
-    return f"{name} ({domain})" if domain else name
 
 
 def _shop_json(shop_id: str | None, name: str | None, domain: str | None) -> dict[str, Any] | None:
@@ -558,7 +557,7 @@ def _status_table(rows: list[CredentialStatus]) -> Any:
         table.add_row(
             f"[bold]{row.name}[/bold]" if row.selected else row.name,
             "yes" if row.default else "",
-            _shop_label(row.shop_name, row.shop_domain),
+            describe_shop(row.shop_name, row.shop_domain),
             row.username or "-",
             row.source or "-",
             row.api_url or "-",

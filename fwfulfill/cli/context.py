@@ -7,12 +7,10 @@ command asks for an API client, never at start-up.
 
 from __future__ import annotations
 
-import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 from fwfulfill.cli.output import Output
 from fwfulfill.constants import (
@@ -22,7 +20,7 @@ from fwfulfill.constants import (
     ENV_READ_TIMEOUT,
     ENV_RETRY_WAIT,
 )
-from fwfulfill.errors import InputError
+from fwfulfill.urls import validate_api_url
 
 if TYPE_CHECKING:
     import httpx
@@ -30,8 +28,6 @@ if TYPE_CHECKING:
     from fwfulfill.client import ApiClient, ClientEvent
     from fwfulfill.credentials import Credentials
     from fwfulfill.ratelimit import RateLimiter
-
-SANDBOX_BASE_URL = "http://sandbox.fwfulfill.invalid"
 
 
 @dataclass
@@ -42,7 +38,7 @@ class AppContext:
     api_url: str | None = None
     verbose: int = 0
     env: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
-    _sandbox_connection: tuple[httpx.BaseTransport, Credentials] | None = field(
+    _sandbox_connection: tuple[httpx.BaseTransport, Credentials, str] | None = field(
         default=None, repr=False
     )
 
@@ -52,11 +48,16 @@ class AppContext:
 
     def base_url(self) -> str:
         if self.sandbox:
-            return SANDBOX_BASE_URL
+            return self._sandbox()[2]
         from fwfulfill.config import load_config
+        from fwfulfill.credential_store import environment_credentials
 
-        profile = load_config().profile(self.profile_name)
-        url = self.api_url or self.env.get(ENV_API_URL) or (profile.api_url if profile else None)
+        url = self.api_url or self.env.get(ENV_API_URL)
+        # Credentials from the environment belong to no profile: never send them to the URL a
+        # profile stored (a sandbox or staging URL must not receive a production password).
+        if url is None and environment_credentials(self.env) is None:
+            profile = load_config().profile(self.profile_name)
+            url = profile.api_url if profile else None
         return validate_api_url(url or API_BASE_URL, "--api-url")
 
     def credentials(self) -> Credentials:
@@ -66,6 +67,11 @@ class AppContext:
         from fwfulfill.credentials import CredentialSource
 
         found = resolve_credentials(self.profile_name, self.env)
+        if found.source is CredentialSource.ENVIRONMENT and self.profile_name:
+            self.output.warning(
+                f"the FOURTHWALL_API_* environment variables are set: they are used, not the "
+                f"login of profile {self.profile_name!r}"
+            )
         if found.source is CredentialSource.FILE:
             self.output.warning(
                 "using the password kept unencrypted in the insecure credentials file "
@@ -76,7 +82,7 @@ class AppContext:
     def transport(self) -> httpx.BaseTransport | None:
         return self._sandbox()[0] if self.sandbox else None
 
-    def _sandbox(self) -> tuple[httpx.BaseTransport, Credentials]:
+    def _sandbox(self) -> tuple[httpx.BaseTransport, Credentials, str]:
         if self._sandbox_connection is None:
             from fwfulfill.cli.sandbox_access import sandbox_connection
 
@@ -132,31 +138,3 @@ def _seconds(text: str | None, default: float) -> float:
         return float(text) if text else default
     except ValueError:
         return default
-
-
-def validate_api_url(url: str, argument: str) -> str:
-    """An https URL, or plain http to this machine only (a sandbox); anything else is refused."""
-    parts = urlsplit(url.strip())
-    if parts.scheme not in {"http", "https"} or not parts.hostname:
-        raise InputError(
-            "invalid_api_url",
-            f"{url!r} is not an http(s) URL; use something like https://api.fourthwall.com.",
-            target=argument,
-        )
-    if parts.scheme == "http" and not _is_loopback(parts.hostname):
-        raise InputError(
-            "invalid_api_url",
-            f"plain http is only allowed to this machine (localhost), not {parts.hostname}; "
-            "use https.",
-            target=argument,
-        )
-    return url.strip().rstrip("/")
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False

@@ -37,6 +37,11 @@ def create(
     dry_run: bool = typer.Option(
         False, "--dry-run", help="Print the exact request that would be sent; send nothing."
     ),
+    recheck_uncertain: bool = typer.Option(
+        False,
+        "--recheck-uncertain",
+        help="Send once more if an earlier run left this fulfillment uncertain.",
+    ),
 ) -> None:
     """Create one fulfillment: the order gets a tracker and the customer an email.
 
@@ -56,5 +61,6 @@ def create(
             carrier=carrier,
             tracking_number=tracking_number,
             dry_run=dry_run,
+            recheck_uncertain=recheck_uncertain,
         )
         raise typer.Exit(run_create(app_ctx, arguments))

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import gc
+import os
 import re
 import shlex
+import subprocess
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -16,7 +18,7 @@ import typer
 
 from fwfulfill.catalogue import ExitCode
 from fwfulfill.cli.context import AppContext
-from fwfulfill.cli.output import Output
+from fwfulfill.cli.output import Output, is_terminal
 from fwfulfill.cli.render import fulfillments_table, problems_table, summary_table
 from fwfulfill.cli.session import ShopSession, shop_label, shop_session
 from fwfulfill.columns import ColumnMap, map_columns, parse_map_options
@@ -27,6 +29,7 @@ from fwfulfill.errors import InputError
 from fwfulfill.order_lookup import resolve_orders
 from fwfulfill.plan import UNSUCCESSFUL, Plan, Problem, Severity, Status
 from fwfulfill.planner import InputProblem, build_plan, offline_plan, problem, split_recorded
+from fwfulfill.run_lock import exclusive_run
 from fwfulfill.runner import RunResult, default_concurrency
 
 _RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d+(?:\.\d+)?)\s*s?\s*$", re.IGNORECASE)
@@ -45,6 +48,7 @@ class ImportOptions:
     fail_fast: bool
     yes: bool
     report: Path | None
+    recheck_uncertain: bool = False
 
 
 def parse_rate(text: str | None) -> tuple[int, float]:
@@ -61,6 +65,8 @@ def parse_rate(text: str | None) -> tuple[int, float]:
 def run_import(app_ctx: AppContext, options: ImportOptions) -> int:
     overrides = parse_map_options(options.column_map)
     requests, window = parse_rate(options.rate)
+    if options.report is not None:
+        check_report_path(options.report, options.file)
     output = app_ctx.output
     with open_source(options.file) as handle:
         source = CsvFile(handle, encoding=options.encoding, delimiter=options.delimiter)
@@ -74,9 +80,14 @@ def run_import(app_ctx: AppContext, options: ImportOptions) -> int:
                 plan = offline_plan(reading.drafts, reading.problems)
                 code = _finish_dry_run(output, _with_reading(plan, reading, columns))
         else:
-            with shop_session(app_ctx, requests=requests, window=window) as session:
+            with (
+                shop_session(app_ctx, requests=requests, window=window) as session,
+                # A sending run plans under the shop's lock, so it sees what any other run sent.
+                nullcontext() if options.dry_run else exclusive_run(session.shop_key),
+            ):
                 with _bulk_objects():
-                    plan = _with_reading(_plan(session, reading, output), reading, columns)
+                    plan = _plan(session, reading, output, options.recheck_uncertain)
+                    plan = _with_reading(plan, reading, columns)
                 if options.dry_run:
                     output.info(f"Checked against shop {shop_label(session.shop)}.")
                     code = _finish_dry_run(output, plan)
@@ -120,7 +131,9 @@ def _with_reading(plan: Plan, reading: RowsReading, columns: ColumnMap) -> Plan:
     return plan
 
 
-def _plan(session: ShopSession, reading: RowsReading, output: Output) -> Plan:
+def _plan(
+    session: ShopSession, reading: RowsReading, output: Output, recheck_uncertain: bool
+) -> Plan:
     # Orders whose every box the ledger records as created need no read (a re-run costs nothing).
     recorded = session.ledger.view_by_references(
         session.shop_key, {draft.order.key for draft in reading.drafts}
@@ -130,7 +143,9 @@ def _plan(session: ShopSession, reading: RowsReading, output: Output) -> Plan:
     references += [item.order for item in reading.problems if item.order is not None]
     resolution = resolve_orders(session.client, references)
     history = session.ledger.view(
-        session.shop_key, {order.id for order in resolution.orders.values()}
+        session.shop_key,
+        {order.id for order in resolution.orders.values()},
+        recheck_uncertain=recheck_uncertain,
     )
     missing = {key: problem(error.code, error.message) for key, error in resolution.missing.items()}
     if references:
@@ -149,17 +164,6 @@ def _plan(session: ShopSession, reading: RowsReading, output: Output) -> Plan:
         message = f"{len(skipped)} boxes were already created by an earlier run; skipped."
         plan.problems.append(problem("already_fulfilled", message, lines))
     return plan
-    missing = {key: problem(error.code, error.message) for key, error in resolution.missing.items()}
-    if references:
-        output.info(f"Read {len(resolution.orders)} orders with {resolution.requests} requests.")
-    return build_plan(
-        reading.drafts,
-        resolution.orders,
-        history=history,
-        input_problems=reading.problems,
-        missing=missing,
-        related=resolution.related,
-    )
 
 
 def _show_plan(output: Output, plan: Plan, *, title: str) -> None:
@@ -203,6 +207,8 @@ def _send(
     to_send = plan.to_send()
     if not to_send:
         _show_plan(output, plan, title="Nothing to send")
+        if any(f.status in UNSUCCESSFUL for f in plan.fulfillments):
+            return int(ExitCode.BATCH_INCOMPLETE)  # uncertain from an earlier run: look at them
         return int(ExitCode.INVALID_INPUT if plan.has_errors else ExitCode.OK)
     blocked = plan.counts().get(Status.BLOCKED.value, 0)
     output.info(
@@ -210,7 +216,7 @@ def _send(
         + (f" ({blocked} blocked by errors, not sent)" if blocked else "")
         + "."
     )
-    ask = not options.yes and output.stderr_is_terminal and _stdin_is_terminal()
+    ask = not options.yes and output.stderr_is_terminal and is_terminal(sys.stdin)
     if ask and plan.problems:
         # What will be held back or warned about, before the question rather than after.
         output.show_err(problems_table(sorted(plan.problems, key=_problem_order)))
@@ -219,8 +225,8 @@ def _send(
     ):
         output.info("Nothing sent.")
         return int(ExitCode.OK)
-    from fwfulfill.batch import send_planned
     from fwfulfill.cli.progress import SendProgress
+    from fwfulfill.runner import send_planned
 
     concurrency = options.concurrency or default_concurrency(per_second)
     with SendProgress(output, len(to_send), session.limiter) as progress:
@@ -246,13 +252,6 @@ def _send(
     return int(ExitCode.OK)
 
 
-def _stdin_is_terminal() -> bool:
-    try:
-        return sys.stdin.isatty()
-    except (AttributeError, ValueError):
-        return False
-
-
 def _show_outcome(output: Output, plan: Plan, run_id: str, result: RunResult) -> None:
     if output.json_mode:
         run = {
@@ -266,7 +265,9 @@ def _show_outcome(output: Output, plan: Plan, run_id: str, result: RunResult) ->
     output.show(summary_table(plan))
     attention = [f for f in plan.fulfillments if f.status not in _FINE]
     if attention:
-        output.show(fulfillments_table(attention, title="Not created", show_lines=True))
+        output.show(
+            fulfillments_table(attention, title="Not created", show_lines=True, with_fix=True)
+        )
     errors = [p for p in plan.problems if p.severity is Severity.ERROR]
     if errors:
         output.show(problems_table(errors))
@@ -279,13 +280,41 @@ _FINE = frozenset({Status.CREATED, Status.ALREADY_EXISTS, Status.SKIPPED})
 
 
 def _resume_command(app_ctx: AppContext, options: ImportOptions) -> str:
+    """The same command again (the ledger makes it skip what was sent), quoted for this OS."""
     parts = ["fwfulfill"]
-    if app_ctx.profile:
-        parts += ["--profile", app_ctx.profile]
+    for flag, value in (("--profile", app_ctx.profile), ("--api-url", app_ctx.api_url)):
+        if value:
+            parts += [flag, value]
     if app_ctx.sandbox:
         parts.append("--sandbox")
     parts += ["from-csv", options.file, *[f"--map={value}" for value in options.column_map]]
-    return shlex.join(parts)
+    for flag, given in (
+        ("--encoding", options.encoding),
+        ("--delimiter", options.delimiter),
+        ("--rate", options.rate),
+        ("--concurrency", str(options.concurrency) if options.concurrency else None),
+        ("--report", str(options.report) if options.report else None),
+    ):
+        if given:
+            parts += [flag, given]
+    if options.fail_fast:
+        parts.append("--fail-fast")
+    return subprocess.list2cmdline(parts) if os.name == "nt" else shlex.join(parts)
+
+
+def check_report_path(report: Path, input_file: str) -> None:
+    """Refuse a report that would overwrite the input, or that cannot be written: before anything is
+    read or sent, not after."""
+    same = input_file != "-" and Path(input_file).exists() and report.exists()
+    if same and os.path.samefile(report, input_file):
+        raise InputError(
+            "invalid_option",
+            "the report would overwrite the input file; name another file.",
+            target="--report",
+        )
+    folder = report.parent if str(report.parent) else Path(".")
+    if not folder.is_dir() or not os.access(folder, os.W_OK):
+        raise InputError("invalid_option", f"cannot write a report in {folder}.", target="--report")
 
 
 def _write_report(
@@ -294,9 +323,5 @@ def _write_report(
     from fwfulfill.report import line_outcomes, write_report
 
     source = CsvFile(handle, encoding=options.encoding, delimiter=options.delimiter)
-    try:
-        lines = write_report(path, source, line_outcomes(plan))
-    except OSError as exc:
-        output.error(f"--report {path}: cannot write it ({exc.strerror}).")
-        return
+    lines = write_report(path, source, line_outcomes(plan))
     output.info(f"Report: {lines} lines written to {path}.")

@@ -70,11 +70,10 @@ def failures_rendered(output: Output) -> Iterator[None]:
     except ConfigError as error:
         output.error(str(error))
         raise typer.Exit(int(ExitCode.INVALID_INPUT)) from None
-    except KeyboardInterrupt:
-        output.error("interrupted")
+    except (KeyboardInterrupt, typer.Abort):  # Abort: Ctrl-C or end of input at a prompt
+        output.error("interrupted: nothing more was sent")
         raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
-    except BrokenPipeError:
-        raise typer.Exit(int(ExitCode.OK)) from None
+
     except Exception as error:  # a bug: say so plainly, without a wall of traceback
         output.error(
             f"internal error ({type(error).__name__}: {error}). This is a bug in fwfulfill; "

@@ -47,6 +47,12 @@ def from_csv(
     ),
     fail_fast: bool = typer.Option(False, "--fail-fast", help="Stop sending at the first failure."),
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
+    recheck_uncertain: bool = typer.Option(
+        False,
+        "--recheck-uncertain",
+        help="Send once more the fulfillments an earlier run left uncertain (check the dashboard "
+        "first).",
+    ),
     report: Optional[Path] = typer.Option(  # noqa: UP045
         None,
         "--report",
@@ -75,5 +81,6 @@ def from_csv(
             fail_fast=fail_fast,
             yes=yes,
             report=report,
+            recheck_uncertain=recheck_uncertain,
         )
         raise typer.Exit(run_import(app_ctx, options))

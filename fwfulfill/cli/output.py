@@ -40,8 +40,8 @@ class Output:
     ) -> None:
         self._stdout_file = stdout or sys.stdout
         self._stderr_file = stderr or sys.stderr
-        self.stdout_is_terminal = _isatty(self._stdout_file)
-        self.stderr_is_terminal = _isatty(self._stderr_file)
+        self.stdout_is_terminal = is_terminal(self._stdout_file)
+        self.stderr_is_terminal = is_terminal(self._stderr_file)
         # Tables only for a terminal unless asked for; a pipe gets JSON.
         self.format = requested or (
             OutputFormat.TABLE if self.stdout_is_terminal else OutputFormat.JSON
@@ -79,7 +79,23 @@ class Output:
 
     # ---- data (stdout) ----
 
+    def _stdout_closed(self) -> None:
+        """The reader went away (`| head`): stop writing data, keep the run and its exit code."""
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, self._stdout_file.fileno())
+        except (OSError, ValueError, AttributeError):
+            pass  # not a real file (tests): writes below go nowhere anyway
+        self._stdout_file = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - for the run
+        self.__dict__.pop("out", None)  # the table console is rebuilt on the new file
+
     def data_fields(self, fields: Iterable[tuple[str, Any]]) -> None:
+        try:
+            self._write_fields(fields)
+        except BrokenPipeError:
+            self._stdout_closed()
+
+    def _write_fields(self, fields: Iterable[tuple[str, Any]]) -> None:
         """Write one JSON object from (key, value) pairs; a value that is an iterator is written
         element by element, so a plan of 100,000 rows never exists as one string in memory."""
         if self.stdout_is_terminal:
@@ -92,23 +108,32 @@ class Output:
             if isinstance(value, Iterator):
                 write("[")
                 for index, item in enumerate(value):
-                    write(("," if index else "") + json.dumps(item, ensure_ascii=False))
+                    write(("," if index else "") + json.dumps(item))
                 write("]")
             else:
-                write(json.dumps(value, ensure_ascii=False))
+                write(json.dumps(value))
         write("}\n")
         self._stdout_file.flush()
 
     def data(self, payload: Any) -> None:
+        try:
+            self._write_data(payload)
+        except BrokenPipeError:
+            self._stdout_closed()
+
+    def _write_data(self, payload: Any) -> None:
         """Write one JSON document to stdout: indented for a terminal, compact for a program (the
         compact form is written by the C encoder, ten times faster on a large plan)."""
         indent = 2 if self.stdout_is_terminal else None
-        self._stdout_file.write(json.dumps(payload, indent=indent, ensure_ascii=False) + "\n")
+        self._stdout_file.write(json.dumps(payload, indent=indent) + "\n")
         self._stdout_file.flush()
 
     def show(self, *renderables: RenderableType) -> None:
-        for renderable in renderables:
-            self.out.print(renderable)
+        try:
+            for renderable in renderables:
+                self.out.print(renderable)
+        except BrokenPipeError:
+            self._stdout_closed()
 
     # ---- talk (stderr) ----
 
@@ -135,7 +160,7 @@ def _escape(text: str) -> str:
     return escape(text)
 
 
-def _isatty(stream: IO[str]) -> bool:
+def is_terminal(stream: IO[str]) -> bool:
     try:
         return stream.isatty()
     except (AttributeError, ValueError):

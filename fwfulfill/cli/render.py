@@ -64,8 +64,9 @@ def _items_text(planned: PlannedFulfillment) -> str:
 
 
 def fulfillments_table(
-    fulfillments: list[PlannedFulfillment], *, title: str, show_lines: bool
+    fulfillments: list[PlannedFulfillment], *, title: str, show_lines: bool, with_fix: bool = False
 ) -> Table:
+    """One row per fulfillment; `with_fix` adds what to do about each one not created."""
     table = Table(title=title, show_lines=False)
     if show_lines:
         table.add_column("Lines", justify="right", no_wrap=True)
@@ -75,6 +76,8 @@ def fulfillments_table(
     table.add_column("Tracking number", no_wrap=True)
     table.add_column("Status", no_wrap=True)
     table.add_column("Fulfillment id / reason")
+    if with_fix:
+        table.add_column("What to do")
     for planned in fulfillments:
         detail = planned.fulfillment_id or planned.error_message or ""
         row: list[str | Text] = [
@@ -87,8 +90,18 @@ def fulfillments_table(
         ]
         if show_lines:
             row.insert(0, lines_label(planned.lines))
+        if with_fix:
+            row.append(_fix_for(planned))
         table.add_row(*row)
     return table
+
+
+def _fix_for(planned: PlannedFulfillment) -> str:
+    if planned.error_code:
+        return lookup(planned.error_code).hint
+    if planned.status is Status.PLANNED:
+        return "Not sent (the run stopped): run the same command again."
+    return ""
 
 
 def problems_table(problems: list[Problem]) -> Table:

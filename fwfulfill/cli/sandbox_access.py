@@ -17,11 +17,12 @@ def sandbox_state_path() -> Path:
     return state_dir() / "sandbox" / "state.json"
 
 
-def sandbox_connection() -> tuple[httpx.BaseTransport, Credentials]:
-    """An in-process transport over the saved sandbox shop, and the credentials it accepts."""
+def sandbox_connection() -> tuple[httpx.BaseTransport, Credentials, str]:
+    """An in-process transport over the saved sandbox shop, the credentials it accepts, and the
+    base URL to give a client on it."""
     from fwfulfill.sandbox.store import open_sandbox
-    from fwfulfill.sandbox.transport import InProcessTransport
+    from fwfulfill.sandbox.transport import IN_PROCESS_BASE_URL, InProcessTransport
 
     app, accepted = open_sandbox(sandbox_state_path())
     credentials = Credentials(accepted.username, accepted.password, source=CredentialSource.SANDBOX)
-    return InProcessTransport(app), credentials
+    return InProcessTransport(app), credentials, IN_PROCESS_BASE_URL

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from fwfulfill.cli.context import AppContext
 from fwfulfill.client import ApiClient
+from fwfulfill.config import describe_shop
 from fwfulfill.constants import RATE_LIMIT_REQUESTS, RATE_LIMIT_WINDOW_SECONDS
 from fwfulfill.ledger import Ledger
 from fwfulfill.models import Shop
@@ -42,5 +43,4 @@ def shop_session(
 
 
 def shop_label(shop: Shop) -> str:
-    domain = shop.public_domain or shop.domain
-    return f"{shop.name} ({domain})" if domain else shop.name
+    return describe_shop(shop.name, shop.public_domain or shop.domain)

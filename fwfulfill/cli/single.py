@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 from rich.syntax import Syntax
@@ -16,6 +17,7 @@ from fwfulfill.order_lookup import fetch_order
 from fwfulfill.plan import Plan, PlannedFulfillment, Severity, Status
 from fwfulfill.planner import Draft, build_plan
 from fwfulfill.references import ItemReference, OrderReference, parse_item, parse_order_reference
+from fwfulfill.run_lock import exclusive_run
 from fwfulfill.sending import request_for
 from fwfulfill.shipment import Shipment, parse_tracking_argument, shipment
 
@@ -29,6 +31,7 @@ class CreateArguments:
     carrier: str | None
     tracking_number: str | None
     dry_run: bool
+    recheck_uncertain: bool = False
 
 
 @dataclass(frozen=True)
@@ -85,7 +88,10 @@ def run_create(app_ctx: AppContext, arguments: CreateArguments) -> int:
     output = app_ctx.output
     for finding in parsed.label.findings:
         output.warning(f"--tracking: {finding.message}")
-    with shop_session(app_ctx) as session:
+    with (
+        shop_session(app_ctx) as session,
+        nullcontext() if arguments.dry_run else exclusive_run(session.shop_key),
+    ):
         order = fetch_order(session.client, parsed.order, target="ORDER")
         draft = Draft(
             order=parsed.order,
@@ -94,7 +100,9 @@ def run_create(app_ctx: AppContext, arguments: CreateArguments) -> int:
             carrier_key=parsed.label.carrier_key,
             items=parsed.items,
         )
-        history = session.ledger.view(session.shop_key, [order.id])
+        history = session.ledger.view(
+            session.shop_key, [order.id], recheck_uncertain=arguments.recheck_uncertain
+        )
         plan = build_plan([draft], {parsed.order.key: order}, history=history)
         _raise_first_error(plan)
         for problem in plan.problems:
@@ -104,17 +112,17 @@ def run_create(app_ctx: AppContext, arguments: CreateArguments) -> int:
         if arguments.dry_run:
             _show_dry_run(app_ctx, planned)
             return ExitCode.OK
-        if planned.status is Status.SKIPPED:
+        if planned.status is not Status.PLANNED:  # skipped, or uncertain from an earlier run
             output.info(
-                f"{planned.order_label} / {planned.tracking_number}: already created by "
-                "fwfulfill earlier; nothing sent."
+                f"{planned.order_label} / {planned.tracking_number}: already sent by an earlier "
+                "run; nothing sent."
             )
             _show_result(app_ctx, plan)
-            return ExitCode.OK
+            return _exit_code(planned)
         output.info(f"Sending to shop {shop_label(session.shop)}")
-        from fwfulfill.batch import send_planned
+        from fwfulfill.runner import send_planned
 
-        send_planned(
+        _, result = send_planned(
             session.client,
             session.ledger,
             session.shop_key,
@@ -122,7 +130,12 @@ def run_create(app_ctx: AppContext, arguments: CreateArguments) -> int:
             source=f"create {order.friendly_id}",
             concurrency=1,
         )
+    if result.bug is not None:
+        raise result.bug
     _show_result(app_ctx, plan)
+    if result.interrupted or planned.status is Status.PLANNED:
+        output.info("Interrupted before the fulfillment was sent; run the same command again.")
+        return int(ExitCode.INTERRUPTED)
     return _exit_code(planned)
 
 

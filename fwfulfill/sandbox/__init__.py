@@ -30,7 +30,6 @@ _EXPORTS = {
     "parse_seed": "seed",
     "DEFAULT_PORT": "server",
     "SandboxServer": "server",
-    "is_loopback": "server",
     "SandboxSettings": "settings",
     "Credentials": "state",
     "Fulfillment": "state",
@@ -64,7 +63,6 @@ __all__ = [
     "ShopInfo",
     "SystemClock",
     "demo_seed",
-    "is_loopback",
     "large_shop_seed",
     "load_seed",
     "load_state",
@@ -88,7 +86,7 @@ if TYPE_CHECKING:
     from fwfulfill.sandbox.demo import demo_seed, large_shop_seed
     from fwfulfill.sandbox.messages import Fault, Headers, SandboxRequest, SandboxResponse
     from fwfulfill.sandbox.seed import Seed, SeedError, load_seed, parse_seed
-    from fwfulfill.sandbox.server import DEFAULT_PORT, SandboxServer, is_loopback
+    from fwfulfill.sandbox.server import DEFAULT_PORT, SandboxServer
     from fwfulfill.sandbox.settings import SandboxSettings
     from fwfulfill.sandbox.state import Credentials, Fulfillment, SandboxState, ShopInfo
     from fwfulfill.sandbox.store import load_state, open_sandbox, read_snapshot, reset_sandbox

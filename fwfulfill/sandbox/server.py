@@ -4,7 +4,6 @@ first."""
 
 from __future__ import annotations
 
-import ipaddress
 import socket
 import socketserver
 import struct
@@ -17,18 +16,10 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from fwfulfill.sandbox.app import SandboxApp
 from fwfulfill.sandbox.messages import Fault, Headers, SandboxRequest, SandboxResponse
+from fwfulfill.urls import is_loopback
 
 DEFAULT_PORT = 8787
 _IDLE_TIMEOUT = 60.0  # seconds a kept-alive connection may sit idle
-
-
-def is_loopback(host: str) -> bool:
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 class SandboxServer:

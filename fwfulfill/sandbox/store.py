@@ -7,10 +7,10 @@ import contextlib
 import json
 import os
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
+from fwfulfill.paths import replace_file
 from fwfulfill.sandbox.app import SandboxApp
 from fwfulfill.sandbox.demo import demo_seed
 from fwfulfill.sandbox.seed import SeedError, load_seed, parse_seed
@@ -66,20 +66,8 @@ def save_state(state_path: Path, state: SandboxState) -> None:
             temp.write(text)
             temp.flush()
             os.fsync(temp.fileno())
-        _replace(Path(temp_name), state_path)
+        replace_file(Path(temp_name), state_path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temp_name)
         raise
-
-
-def _replace(source: Path, target: Path, attempts: int = 5) -> None:
-    """os.replace, retried briefly: on Windows it fails while another process has the file open."""
-    for attempt in range(attempts):
-        try:
-            os.replace(source, target)
-            return
-        except PermissionError:
-            if attempt == attempts - 1:
-                raise
-            time.sleep(0.05 * (attempt + 1))

@@ -72,7 +72,26 @@ def _text_problem(raw: str, number: str) -> Finding | None:
             f"{raw.strip()!r} has characters no tracking number uses (only letters and digits)."
         )
         return Finding("invalid_tracking", "error", message)
+    if _is_placeholder(number):
+        message = f"{raw.strip()!r} is a placeholder, not a tracking number: fill in the real one."
+        return Finding("invalid_tracking", "error", message)
     return None
+
+
+# What spreadsheets hold before a label exists. No carrier's number is this short, only letters, or
+# one digit repeated; sending one would email the customer a dead tracking link.
+_MIN_LENGTH = 6
+_PLACEHOLDER_WORDS = frozenset({"TBD", "TBA", "PENDING", "NONE", "NULL", "UNKNOWN", "NA", "TEST"})
+
+
+def _is_placeholder(number: str) -> bool:
+    plain = number.replace("-", "")
+    return (
+        len(plain) < _MIN_LENGTH
+        or plain.isalpha()
+        or plain in _PLACEHOLDER_WORDS
+        or (plain.isdigit() and len(set(plain)) == 1)
+    )
 
 
 def _validates(carrier_key: str | None, matches: Sequence[FormatMatch]) -> bool:
@@ -164,6 +183,13 @@ def _carrier_findings(
     mismatch = _mismatch(number, carrier_key, matches)
     if mismatch is not None:
         return (mismatch,)
+    shipped_s10 = carrier_key in S10_SHIPPERS and any(m.format_id == S10_FORMAT for m in matches)
+    if not shipped_s10 and not any(issues(carrier_key, m) for m in matches):
+        message = (
+            f"{number} does not look like a {_display(carrier_key)} tracking number (it matches "
+            "none of its formats); check the number and the carrier."
+        )
+        return (Finding("tracking_format_unknown", "warning", message),)
     check_digit = _check_digit(number, carrier_key, matches)
     return () if check_digit is None else (check_digit,)
 
