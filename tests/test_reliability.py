@@ -88,9 +88,18 @@ def test_500_fulfillments_through_faults_end_accounted_for_and_never_doubled(
     assert max(after.values()) == 1
     assert set(landed) <= set(after)
 
-    # With the faults gone, a last run leaves each fulfillment in the shop exactly once.
+    # What stayed uncertain is never resent unasked: the user looks, then asks for one re-check.
+    # With the faults gone, that run leaves each fulfillment in the shop exactly once.
     calm = start_sandbox(shop.app.state.to_dict(), rate_limit=2000, rate_window=1.0)
-    third = cli("from-csv", str(csv_file), *FAST, "-o", "json", env={**env, **calm.env()})
+    third = cli(
+        "from-csv",
+        str(csv_file),
+        *FAST,
+        "--recheck-uncertain",
+        "-o",
+        "json",
+        env={**env, **calm.env()},
+    )
     assert third.exit_code == 0, third
     final = boxes(calm)
     assert len(final) == 500
