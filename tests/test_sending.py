@@ -295,15 +295,21 @@ def test_a_shop_shared_with_other_apps_answers_429_and_the_run_waits(
     assert shop.stats()["fulfillmentsCreated"] == 20
 
 
-def test_a_terminal_run_asks_before_sending_and_no_sends_nothing(
-    cli: Cli, start_sandbox: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def at_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """stdin, stdout and stderr are a terminal (so a run asks before sending)."""
     from fwfulfill.cli import csv_import, output
 
-    shop = start_sandbox()
-    file = labels(tmp_path, ["K7M2QX4N", USPS[0], "USPS", "HOODIE-GRY-L", "1"])
     monkeypatch.setattr(csv_import, "is_terminal", lambda stream: True)
     monkeypatch.setattr(output, "is_terminal", lambda stream: True)
+
+
+@pytest.mark.usefixtures("at_a_terminal")
+def test_a_terminal_run_asks_before_sending_and_no_sends_nothing(
+    cli: Cli, start_sandbox: Any, tmp_path: Path
+) -> None:
+    shop = start_sandbox()
+    file = labels(tmp_path, ["K7M2QX4N", USPS[0], "USPS", "HOODIE-GRY-L", "1"])
     result = cli("from-csv", str(file), input="n\n", env=shop.env())
     assert "Create 1 fulfillments in Sandbox Merch Co.?" in result.stderr
     assert "Nothing sent." in result.stderr
@@ -353,15 +359,12 @@ def test_two_runs_at_once_cannot_both_send(start_sandbox: Any, tmp_path: Path, c
     assert len(landed) == len(set(landed)) == 40
 
 
+@pytest.mark.usefixtures("at_a_terminal")
 def test_ctrl_d_at_the_confirmation_sends_nothing(
-    cli: Cli, start_sandbox: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    cli: Cli, start_sandbox: Any, tmp_path: Path
 ) -> None:
-    from fwfulfill.cli import csv_import, output
-
     shop = start_sandbox()
     file = labels(tmp_path, ["K7M2QX4N", USPS[0], "USPS", "HOODIE-GRY-L", "1"])
-    monkeypatch.setattr(csv_import, "is_terminal", lambda stream: True)
-    monkeypatch.setattr(output, "is_terminal", lambda stream: True)
     result = cli("from-csv", str(file), input="", env=shop.env())  # end of input at the prompt
     assert result.exit_code == 130, result
     assert "internal error" not in result.stderr
