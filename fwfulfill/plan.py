@@ -8,7 +8,7 @@ JSON shape of `to_json` is a documented contract (README, "JSON output").
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
@@ -112,6 +112,11 @@ class PlannedFulfillment:
         return data
 
 
+def status_counts(fulfillments: Iterable[PlannedFulfillment]) -> Counter[str]:
+    """How many fulfillments are in each status."""
+    return Counter(f.status.value for f in fulfillments)
+
+
 @dataclass
 class Plan:
     fulfillments: list[PlannedFulfillment] = field(default_factory=list)
@@ -127,7 +132,7 @@ class Plan:
         return [f for f in self.fulfillments if f.status is Status.PLANNED]
 
     def counts(self) -> Counter[str]:
-        return Counter(f.status.value for f in self.fulfillments)
+        return status_counts(self.fulfillments)
 
     def summary(self) -> dict[str, Any]:
         severities = Counter(problem.severity.value for problem in self.problems)

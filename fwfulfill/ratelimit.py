@@ -12,8 +12,7 @@ from __future__ import annotations
 import heapq
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 
 Clock = Callable[[], float]
 
@@ -31,19 +30,6 @@ class RateLimiter:
         self._in_flight = 0
         self._expiries: list[float] = []  # min-heap of the instants answered slots free up
         self._paused_until = 0.0
-
-    @property
-    def requests_per_second(self) -> float:
-        return self.max_requests / self.window
-
-    @contextmanager
-    def slot(self) -> Iterator[None]:
-        """Hold one slot around one HTTP exchange."""
-        self.acquire()
-        try:
-            yield
-        finally:
-            self.release()
 
     def acquire(self, *, stop: threading.Event | None = None) -> bool:
         """Wait for a free slot; False if `stop` was set while waiting."""

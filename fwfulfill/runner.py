@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from fwfulfill.client import ApiClient
 from fwfulfill.ledger import Ledger, LedgerJournal
-from fwfulfill.plan import UNSUCCESSFUL, PlannedFulfillment, Status
+from fwfulfill.plan import UNSUCCESSFUL, PlannedFulfillment, Status, status_counts
 from fwfulfill.sending import FATAL_CODES, SendJournal, send_fulfillment
 
 MAX_CONCURRENCY = 64
@@ -133,8 +133,5 @@ def send_planned(
     try:
         result = runner.run(fulfillments)
     finally:
-        counts: dict[str, int] = {}
-        for planned in fulfillments:
-            counts[planned.status.value] = counts.get(planned.status.value, 0) + 1
-        ledger.finish_run(run_id, counts)
+        ledger.finish_run(run_id, status_counts(fulfillments))
     return run_id, result
