@@ -334,9 +334,14 @@ def _write_report(
     source = CsvFile(handle, encoding=options.encoding, delimiter=options.delimiter)
     try:
         lines = write_report(path, source, line_outcomes(plan), width=width)
-    except (OSError, FwfulfillError) as exc:
-        reason = exc.message if isinstance(exc, FwfulfillError) else exc.strerror or str(exc)
-        error = FwfulfillError("report_not_written", f"{path}: {reason}", target="--report")
-        output.error(one_line(error))
+    except FwfulfillError as exc:  # the target became a directory or a device meanwhile
+        _report_not_written(output, exc.message)
+        return
+    except OSError as exc:  # a full disk, a folder gone
+        _report_not_written(output, f"cannot write {path}: {exc.strerror or exc}")
         return
     output.info(f"Report: {lines} lines written to {path}.")
+
+
+def _report_not_written(output: Output, reason: str) -> None:
+    output.error(one_line(FwfulfillError("report_not_written", reason, target="--report")))
