@@ -485,6 +485,38 @@ _ENTRIES: tuple[Entry, ...] = (
         _INPUT,
     ),
     _api(
+        "file_not_writable",
+        "File cannot be written",
+        "A file fwfulfill must write is a directory, a device or a pipe, or its folder is missing "
+        "or read-only.",
+        "Name a regular file in a folder you can write to.",
+        _INPUT,
+    ),
+    _api(
+        "report_not_written",
+        "Report not written",
+        "The run went on, but its --report file could not be written; the outcomes are printed "
+        "above and kept in the ledger.",
+        "See them with `fwfulfill history`, or run the same command with another --report: what "
+        "was sent is skipped, nothing is sent twice.",
+        # Printed after the run's own output: the run's exit code stands.
+        ExitCode.OK,
+    ),
+    _api(
+        "insecure_credentials_exposed",
+        "Credentials file open to others",
+        "The insecure credentials file can be read or changed by other users; it is not used.",
+        "Then change the passwords it holds if others could have read it.",
+        ExitCode.AUTH,
+    ),
+    _api(
+        "insecure_credentials_corrupt",
+        "Credentials file corrupt",
+        "The insecure credentials file is not what `auth login --insecure-storage` writes.",
+        "Fix or delete it, then run `fwfulfill auth login --insecure-storage` again.",
+        ExitCode.AUTH,
+    ),
+    _api(
         "missing_columns",
         "Required columns not found",
         "No column for the order or the tracking number was recognised.",

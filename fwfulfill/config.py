@@ -11,8 +11,9 @@ import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from fwfulfill.atomic_file import write_atomically
 from fwfulfill.constants import DEFAULT_PROFILE
-from fwfulfill.paths import config_dir, ensure_private_dir, replace_file
+from fwfulfill.paths import config_dir, ensure_private_dir
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -107,10 +108,7 @@ def save_config(config: Config, path: Path | None = None) -> Path:
             if value is not None:
                 lines.append(f"{key} = {_toml_string(value)}")
         lines.append("")
-    temporary = path.with_suffix(".tmp")
-    temporary.write_text("\n".join(lines), encoding="utf-8")
-    replace_file(temporary, path)
-    return path
+    return write_atomically(path, "\n".join(lines))
 
 
 def _toml_string(value: str) -> str:

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import json
 import os
+import stat
+import sys
 import threading
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TypeVar
 
+from fwfulfill.atomic_file import PRIVATE_FILE_MODE, write_atomically
 from fwfulfill.config import load_config
 from fwfulfill.constants import ENV_ACCESS_TOKEN, ENV_PASSWORD, ENV_USERNAME, KEYRING_SERVICE
 from fwfulfill.credentials import (
@@ -23,7 +26,7 @@ from fwfulfill.credentials import (
     from_environment,
 )
 from fwfulfill.errors import FwfulfillError
-from fwfulfill.paths import config_dir, ensure_private_dir, replace_file
+from fwfulfill.paths import config_dir, ensure_private_dir
 
 T = TypeVar("T")
 INSECURE_FILE = "credentials-insecure.json"
@@ -175,22 +178,51 @@ class InsecureFileStore:
         return True
 
     def _read(self) -> dict[str, object]:
+        """The file's entries; refused (never read as empty) when others may read it or when it is
+        not what `auth login --insecure-storage` writes."""
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (FileNotFoundError, ValueError):
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
             return {}
-        return data if isinstance(data, dict) else {}
+        self._refuse_open_mode()
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise self._corrupt("not UTF-8 text") from None  # the error quotes bytes: no secrets
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise self._corrupt(f"not JSON: {exc}") from None
+        if not isinstance(data, dict):
+            raise self._corrupt("not a JSON object of profiles")
+        for profile, entry in data.items():
+            if _decode(json.dumps(entry), CredentialSource.FILE) is None:
+                raise self._corrupt(f"the entry of profile {profile!r} has no token or password")
+        return data
+
+    def _refuse_open_mode(self) -> None:
+        """As ssh does with a private key: a secret file that others can reach is not used."""
+        if sys.platform == "win32":
+            return  # no POSIX modes: the file has its folder's permissions
+        mode = stat.S_IMODE(self.path.stat().st_mode)
+        if mode & 0o077:
+            raise FwfulfillError(
+                "insecure_credentials_exposed",
+                f"{self.path} has mode {mode:04o}: other users can read or change it, so it is "
+                f"not used; run `chmod 600 {self.path}`",
+            )
+
+    def _corrupt(self, reason: str) -> FwfulfillError:
+        return FwfulfillError(
+            "insecure_credentials_corrupt",
+            f"{self.path} is corrupt ({reason}), so it is not used",
+        )
 
     def _write(self, data: dict[str, object]) -> None:
         ensure_private_dir(self.path.parent)
-        temporary = self.path.with_suffix(".tmp")
-        # Created 0600 from the start (O_EXCL: never reusing a leftover file and its old mode), so
-        # the secret is never readable by others, even briefly.
-        temporary.unlink(missing_ok=True)
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            json.dump(data, handle)
-        replace_file(temporary, self.path)
+        # 0600 whatever the replaced file had: the secret is never readable by others, even briefly
+        # (the temporary file is created 0600).
+        write_atomically(self.path, json.dumps(data), mode=PRIVATE_FILE_MODE)
 
 
 def environment_credentials(env: Mapping[str, str]) -> Credentials | None:

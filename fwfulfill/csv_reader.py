@@ -154,6 +154,8 @@ class CsvFile:
             except (StopIteration, csv.Error):
                 header = []
         self.header: tuple[str, ...] = tuple(cell.strip().lstrip("\ufeff") for cell in header)
+        # The most cells of any row read so far: rows may run past the header (reports keep them).
+        self.widest = len(self.header)
         if not any(self.header):
             raise InputError("unreadable_file", "the file is empty (no header row).", target="FILE")
 
@@ -179,4 +181,6 @@ class CsvFile:
                 continue  # `,,,,` rows that spreadsheets leave behind
             if len(cells) < width:
                 cells = cells + [""] * (width - len(cells))
+            elif len(cells) > self.widest:
+                self.widest = len(cells)
             yield CsvRow(start, tuple(cells))

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from fwfulfill.paths import ensure_private_dir, state_dir
+from fwfulfill.paths import ensure_private_dir, ensure_private_file, state_dir
 from fwfulfill.plan import PlannedFulfillment, PlannedItem
 
 LEDGER_FILE = "ledger.sqlite3"
@@ -161,6 +161,7 @@ class Ledger:
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or default_ledger_path()
         ensure_private_dir(self.path.parent)
+        ensure_private_file(self.path)  # names of orders and tracking numbers: the user's only
         self._lock = threading.Lock()
         self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")

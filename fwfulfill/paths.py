@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import time
 from pathlib import Path
 
@@ -31,8 +32,39 @@ def state_dir() -> Path:
 
 
 def ensure_private_dir(path: Path) -> Path:
-    """Create `path` (and parents) readable by the user only, where the OS has such modes."""
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    """Create `path` (and the parents it lacks) readable by the user only, where the OS has such
+    modes: 0700 exactly, whatever the umask (`mkdir(parents=True)` would give the parents 0777 under
+    `umask 000`). Folders that already exist keep their mode."""
+    missing: list[Path] = []
+    folder = path
+    while not folder.exists() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    for folder in reversed(missing):
+        try:
+            folder.mkdir(mode=0o700)
+        except FileExistsError:
+            continue  # made meanwhile by another process: its mode is that process's choice
+        if sys.platform != "win32":
+            os.chmod(folder, 0o700)
+    if not path.is_dir():
+        path.mkdir()  # raises what is in the way (a file, a dangling symlink)
+    return path
+
+
+def ensure_private_file(path: Path) -> Path:
+    """Create `path` empty with mode 0600 if nothing is there (SQLite would make it 0644 & ~umask;
+    its -wal and -shm files take the database file's mode)."""
+    if sys.platform == "win32":
+        return path
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except OSError:
+        return path  # there already, or not creatable: SQLite says what is wrong when it opens it
+    try:
+        os.fchmod(descriptor, 0o600)
+    finally:
+        os.close(descriptor)
     return path
 
 

@@ -1,7 +1,7 @@
 """`--report FILE.csv`: every input line with its outcome beside its original columns.
 
-The report keeps the input's columns and delimiter, so failed lines can be fixed and fed back as
-they are (the ledger skips what was created).
+The report keeps the input's columns (cells beyond the header too) and delimiter, so failed lines
+can be fixed and fed back as they are (the ledger skips what was created).
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from fwfulfill.atomic_file import open_text_atomically
 from fwfulfill.csv_reader import CsvFile
-from fwfulfill.paths import replace_file
 from fwfulfill.plan import Plan, Problem, Severity, Status
 
 REPORT_COLUMNS = (
@@ -74,19 +74,25 @@ def _add_problem(result: dict[int, LineOutcome], problem: Problem) -> None:
             )
 
 
-def write_report(path: Path, source: CsvFile, outcomes: dict[int, LineOutcome]) -> int:
-    """Write the report from a fresh read of the input; returns the number of lines written."""
+def write_report(
+    path: Path, source: CsvFile, outcomes: dict[int, LineOutcome], *, width: int = 0
+) -> int:
+    """Write the report from a fresh read of the input; returns the number of lines written.
+
+    `width`: the most cells of any input row (`CsvFile.widest` of the first read). Cells beyond the
+    header are kept under `column N` headers, so fwfulfill's columns stay aligned."""
     written = 0
-    # Written beside the target and moved into place whole: a failure never leaves half a report.
-    temporary = path.with_name(f".{path.name}.tmp")
-    with temporary.open("w", encoding="utf-8-sig", newline="") as handle:
+    width = max(width, len(source.header))
+    extra = [f"column {number}" for number in range(len(source.header) + 1, width + 1)]
+    # A new file beside the target, moved into place whole: a failure never leaves half a report.
+    with open_text_atomically(path, encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle, delimiter=source.format.delimiter)
-        writer.writerow([*source.header, *REPORT_COLUMNS])
+        writer.writerow([*source.header, *extra, *REPORT_COLUMNS])
         for row in source.rows():
             outcome = outcomes.get(row.line, LineOutcome("not sent"))
-            writer.writerow([*row.cells[: len(source.header)], str(row.line), *_cells(outcome)])
+            cells = [*row.cells, *[""] * (width - len(row.cells))]
+            writer.writerow([*cells, str(row.line), *_cells(outcome)])
             written += 1
-    replace_file(temporary, path)
     return written
 
 

@@ -18,6 +18,7 @@ import typer
 
 from fwfulfill.catalogue import ExitCode
 from fwfulfill.cli.context import AppContext
+from fwfulfill.cli.failure import one_line
 from fwfulfill.cli.output import Output, is_terminal
 from fwfulfill.cli.render import fulfillments_table, problems_table, summary_table
 from fwfulfill.cli.session import ShopSession, shop_label, shop_session
@@ -25,7 +26,7 @@ from fwfulfill.columns import ColumnMap, map_columns, parse_map_options
 from fwfulfill.constants import RATE_LIMIT_REQUESTS, RATE_LIMIT_WINDOW_SECONDS
 from fwfulfill.csv_reader import CsvFile, open_source
 from fwfulfill.csv_rows import RowsReading, read_rows
-from fwfulfill.errors import InputError
+from fwfulfill.errors import FwfulfillError, InputError
 from fwfulfill.order_lookup import resolve_orders
 from fwfulfill.plan import UNSUCCESSFUL, Plan, Problem, Severity, Status
 from fwfulfill.planner import InputProblem, build_plan, offline_plan, problem, split_recorded
@@ -95,7 +96,7 @@ def run_import(app_ctx: AppContext, options: ImportOptions) -> int:
                     code = _send(app_ctx, session, plan, options, requests / window)
         if options.report is not None:
             handle.seek(0)
-            _write_report(output, options.report, handle, options, plan)
+            _write_report(output, options.report, handle, options, plan, source.widest)
         return code
 
 
@@ -303,8 +304,11 @@ def _resume_command(app_ctx: AppContext, options: ImportOptions) -> str:
 
 
 def check_report_path(report: Path, input_file: str) -> None:
-    """Refuse a report that would overwrite the input, or that cannot be written: before anything is
-    read or sent, not after."""
+    """Refuse a report that would overwrite the input, or that cannot be written (`''`, a
+    directory, a device or pipe, a missing or read-only folder): before anything is read or sent,
+    not after."""
+    from fwfulfill.atomic_file import check_writable
+
     same = input_file != "-" and Path(input_file).exists() and report.exists()
     if same and os.path.samefile(report, input_file):
         raise InputError(
@@ -312,16 +316,32 @@ def check_report_path(report: Path, input_file: str) -> None:
             "the report would overwrite the input file; name another file.",
             target="--report",
         )
-    folder = report.parent if str(report.parent) else Path(".")
-    if not folder.is_dir() or not os.access(folder, os.W_OK):
-        raise InputError("invalid_option", f"cannot write a report in {folder}.", target="--report")
+    if not str(report) or report == Path("."):
+        raise InputError("file_not_writable", "a report needs a file name.", target="--report")
+    try:
+        check_writable(report)
+    except FwfulfillError as error:
+        raise InputError(error.code, error.message, target="--report") from None
 
 
 def _write_report(
-    output: Output, path: Path, handle: IO[bytes], options: ImportOptions, plan: Plan
+    output: Output, path: Path, handle: IO[bytes], options: ImportOptions, plan: Plan, width: int
 ) -> None:
+    """Write the report after the run; failing here is said, but never changes the run's exit code
+    (what was sent is printed above and in the ledger)."""
     from fwfulfill.report import line_outcomes, write_report
 
     source = CsvFile(handle, encoding=options.encoding, delimiter=options.delimiter)
-    lines = write_report(path, source, line_outcomes(plan))
+    try:
+        lines = write_report(path, source, line_outcomes(plan), width=width)
+    except FwfulfillError as exc:  # the target became a directory or a device meanwhile
+        _report_not_written(output, exc.message)
+        return
+    except OSError as exc:  # a full disk, a folder gone
+        _report_not_written(output, f"cannot write {path}: {exc.strerror or exc}")
+        return
     output.info(f"Report: {lines} lines written to {path}.")
+
+
+def _report_not_written(output: Output, reason: str) -> None:
+    output.error(one_line(FwfulfillError("report_not_written", reason, target="--report")))

@@ -57,7 +57,6 @@ def from_csv(
         None,
         "--report",
         metavar="FILE.csv",
-        dir_okay=False,
         help="Write every input line with its outcome, fulfillment id and error beside it.",
     ),
 ) -> None:

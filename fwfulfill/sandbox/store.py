@@ -1,16 +1,14 @@
 """The in-process sandbox behind `--sandbox`: its state lives in a JSON file (itself a valid seed
-file) so each command sees what the last one did. Writes are atomic (temp file + os.replace)."""
+file) so each command sees what the last one did. Writes are atomic (`write_atomically`)."""
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
-from fwfulfill.paths import replace_file
+from fwfulfill.atomic_file import write_atomically
+from fwfulfill.paths import ensure_private_dir
 from fwfulfill.sandbox.app import SandboxApp
 from fwfulfill.sandbox.demo import demo_seed
 from fwfulfill.sandbox.seed import SeedError, load_seed, parse_seed
@@ -58,16 +56,5 @@ def load_state(state_path: Path) -> SandboxState:
 
 
 def save_state(state_path: Path, state: SandboxState) -> None:
-    state_path.parent.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(state.to_dict(), indent=1, ensure_ascii=False)
-    handle, temp_name = tempfile.mkstemp(prefix=f".{state_path.name}.", dir=state_path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as temp:
-            temp.write(text)
-            temp.flush()
-            os.fsync(temp.fileno())
-        replace_file(Path(temp_name), state_path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp_name)
-        raise
+    ensure_private_dir(state_path.parent)
+    write_atomically(state_path, json.dumps(state.to_dict(), indent=1, ensure_ascii=False))
