@@ -484,6 +484,23 @@ _ENTRIES: tuple[Entry, ...] = (
         "Wait for it to finish (or stop it), then run again: what it sent is skipped.",
         _INPUT,
     ),
+    # ---- The ledger and the state directory (nothing is sent while they are unusable) ----
+    _api(
+        "state_dir_unusable",
+        "State directory unusable",
+        "fwfulfill keeps its ledger and locks here, but this {problem}.",
+        "Move what is in the way (or make it writable), or set FWFULFILL_STATE_DIR to a directory "
+        "you can write; then run again.",
+        _INPUT,
+    ),
+    _api(
+        "state_file_unusable",
+        "State file unusable",
+        "fwfulfill keeps a file of its own here, but this {problem}.",
+        "Move it away (fwfulfill makes a new one), or set FWFULFILL_STATE_DIR to another "
+        "directory; then run again.",
+        _INPUT,
+    ),
     _api(
         "missing_columns",
         "Required columns not found",
