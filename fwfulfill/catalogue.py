@@ -502,6 +502,68 @@ _ENTRIES: tuple[Entry, ...] = (
         _INPUT,
     ),
     _api(
+        "ledger_not_a_file",
+        "Ledger is not a file",
+        "This is where fwfulfill keeps its ledger, but it is {kind}.",
+        "Move it away, or set FWFULFILL_STATE_DIR to another directory; then run again.",
+        _INPUT,
+    ),
+    _api(
+        "ledger_damaged",
+        "Ledger damaged",
+        "The ledger is damaged ({detail}); fwfulfill sends nothing without knowing what it sent "
+        "before.",
+        "Restore it from a backup (or try `sqlite3 FILE .recover`); moving it aside starts an "
+        "empty ledger, and a CSV sent before could then be sent twice.",
+        _INPUT,
+    ),
+    _api(
+        "ledger_foreign",
+        "Not fwfulfill's ledger",
+        "This file is a SQLite database of another program (it has none of fwfulfill's tables).",
+        "Move it away (it is not the ledger), or set FWFULFILL_STATE_DIR to another directory; "
+        "then run again.",
+        _INPUT,
+    ),
+    _api(
+        "ledger_newer",
+        "Ledger of a newer fwfulfill",
+        "The ledger was written by a newer fwfulfill (schema {found}; this one knows {known}).",
+        "Upgrade fwfulfill (`pip install -U fwfulfill`), then run again.",
+        _INPUT,
+    ),
+    _api(
+        "ledger_locked",
+        "Ledger locked",
+        "The ledger is held locked by another program (waited {seconds} s).",
+        "Close what holds it (a `sqlite3` shell, a backup or sync tool), then run again; "
+        "FWFULFILL_LEDGER_TIMEOUT sets how long to wait.",
+        _INPUT,
+    ),
+    _api(
+        "ledger_disk_full",
+        "Disk full",
+        "There is no space left on the disk of the ledger (ENOSPC).",
+        "Free some disk space, then run again.",
+        _INPUT,
+    ),
+    _api(
+        "ledger_unwritable",
+        "Ledger cannot be written",
+        "The ledger cannot be opened or written ({detail}).",
+        "Make the file and its directory writable by you, or set FWFULFILL_STATE_DIR to another "
+        "directory; then run again.",
+        _INPUT,
+    ),
+    _api(
+        "ledger_unrecorded_unreadable",
+        "Unrecorded outcomes unreadable",
+        "This file holds outcomes an earlier run could not record in the ledger, but it cannot be "
+        "read ({detail}).",
+        "Look up the fulfillments it names in the dashboard, then move it away; then run again.",
+        _INPUT,
+    ),
+    _api(
         "missing_columns",
         "Required columns not found",
         "No column for the order or the tracking number was recognised.",
