@@ -556,6 +556,13 @@ _ENTRIES: tuple[Entry, ...] = (
         _INPUT,
     ),
     _api(
+        "ledger_unrecorded",
+        "Sent, but not recorded",
+        "{count} sent, but the ledger could not record the outcome ({reason}): {outcomes}. {kept}",
+        "Run again once the ledger is usable: nothing is sent twice blindly.",
+        ExitCode.BATCH_INCOMPLETE,
+    ),
+    _api(
         "ledger_unrecorded_unreadable",
         "Unrecorded outcomes unreadable",
         "This file holds outcomes an earlier run could not record in the ledger, but it cannot be "

@@ -15,9 +15,10 @@ import shutil
 import sqlite3
 import tempfile
 import threading
+import time
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
@@ -687,23 +688,116 @@ class LedgerView:
 
 
 class LedgerJournal:
-    """The ledger as the sender's journal: one run, one shop, every step in its own transaction."""
+    """The ledger as the sender's journal: one run, one shop, every step in its own transaction.
 
-    def __init__(self, ledger: Ledger, shop: str, run_id: str) -> None:
+    A write the ledger refuses (locked, disk full) is retried a few times. Without its `sending`
+    step nothing may go out, so that failure is raised. Any later step is set aside in a file
+    beside the ledger (or, failing that, only kept here to be printed): a fulfillment whose 201
+    arrived is never forgotten, and the run is told to stop (`on_failure`).
+    """
+
+    ATTEMPTS = 3
+    BACKOFF = 0.25  # seconds before the second attempt, doubled for each next one
+
+    def __init__(
+        self,
+        ledger: Ledger,
+        shop: str,
+        run_id: str,
+        *,
+        on_failure: Callable[[LedgerError], None] | None = None,
+    ) -> None:
         self.ledger = ledger
         self.shop = shop
         self.run_id = run_id
+        self.on_failure = on_failure
+        self.failure: LedgerError | None = None
+        self.unrecorded: list[PlannedFulfillment] = []
+        self.unrecorded_file: Path | None = None  # where all of them are kept, if anywhere
+        self._aside: list[_Row] = []
+        self._aside_lock = threading.Lock()
 
     def sending(self, planned: PlannedFulfillment) -> None:
-        self.ledger.record(self.shop, self.run_id, planned, "sending")
+        try:
+            self._record(planned, "sending")
+        except LedgerError as error:  # raised: nothing is sent unless this step is written
+            if self.failure is None:
+                self.failure = error
+            raise
 
     def in_doubt(self, planned: PlannedFulfillment, code: str) -> None:
         planned.error_code = code
-        self.ledger.record(self.shop, self.run_id, planned, "in_doubt")
-        planned.error_code = None
+        try:
+            self._record(planned, "in_doubt")
+        except LedgerError as error:
+            self._failed(error)  # the row stays `sending`: the next run re-checks it all the same
+        finally:
+            planned.error_code = None
 
     def finished(self, planned: PlannedFulfillment) -> None:
-        self.ledger.record(self.shop, self.run_id, planned, planned.status.value)
+        self._record_or_set_aside(planned, planned.status.value)
 
     def not_sent(self, planned: PlannedFulfillment) -> None:
-        self.ledger.record(self.shop, self.run_id, planned, NOT_SENT_STATE)
+        self._record_or_set_aside(planned, NOT_SENT_STATE)
+
+    def _record(self, planned: PlannedFulfillment, state: str) -> None:
+        for attempt in range(self.ATTEMPTS):
+            try:
+                self.ledger.record(self.shop, self.run_id, planned, state)
+                return
+            except LedgerError as error:
+                if attempt == self.ATTEMPTS - 1 or error.code not in _PASSING:
+                    raise
+                time.sleep(self.BACKOFF * 2**attempt)
+
+    def _record_or_set_aside(self, planned: PlannedFulfillment, state: str) -> None:
+        try:
+            self._record(planned, state)
+        except LedgerError as error:
+            with self._aside_lock:
+                self.unrecorded.append(planned)
+                self._aside.append(_Row.of(self.shop, self.run_id, planned, state))
+                try:
+                    self.unrecorded_file = self.ledger.set_aside(self.run_id, self._aside)
+                except OSError:
+                    self.unrecorded_file = None
+            self._failed(error)
+
+    def _failed(self, error: LedgerError) -> None:
+        if self.failure is None:
+            self.failure = error
+        if self.on_failure is not None:
+            self.on_failure(error)
+
+    def trouble(self) -> LedgerError | None:
+        """What the user must know when the ledger failed during the run, or None."""
+        if not self.unrecorded:
+            return self.failure
+        reason = self.failure.message if self.failure else "?"
+        reason = reason[:1].lower() + reason[1:].rstrip(".")
+        outcomes = "; ".join(
+            f"{p.order_label}/{p.tracking_number} {p.status.value}"
+            + (f" {p.fulfillment_id}" if p.fulfillment_id else "")
+            for p in self.unrecorded
+        )
+        kept = (
+            f"They are kept in {self.unrecorded_file}; the next run records them."
+            if self.unrecorded_file
+            else "They could not be saved beside it either: keep these ids. The ledger still says "
+            "`sending`, so the next run re-checks them instead of sending them blindly."
+        )
+        count = len(self.unrecorded)
+        return LedgerError(
+            "ledger_unrecorded",
+            fields={
+                "count": f"{count} fulfillment{'s were' if count > 1 else ' was'}",
+                "reason": reason,
+                "outcomes": outcomes,
+                "kept": kept,
+            },
+            target=str(self.ledger.path),
+        )
+
+
+# Failures that may pass: another program's lock, a disk that gets some room, a passing I/O error.
+_PASSING = frozenset({"ledger_locked", "ledger_disk_full", "ledger_unwritable"})

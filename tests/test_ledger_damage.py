@@ -238,6 +238,103 @@ def test_ledger_locked_at_start_is_named_with_fix(
     assert sent(shop) == []
 
 
+def test_ledger_locked_after_201_keeps_created(
+    cli: Cli, start_sandbox: Any, tmp_path: Path, ledger_holder: Any
+) -> None:
+    # Each request takes 0.8 s, so the other process takes the lock while the POST is in flight;
+    # it holds it for longer than fwfulfill's every retry.
+    shop = start_sandbox(latency=(0.8, 0.8))
+    holder = ledger_holder(wait_for_sending=True, hold=6)
+    env = {**shop.env(), "FWFULFILL_LEDGER_TIMEOUT": "0.3"}
+    result = cli(
+        "create", "K7M2QX4N", "--item", "HOODIE-GRY-L:1", "--tracking", f"usps:{USPS[0]}",
+        "-o", "json", env=env,
+    )  # fmt: skip
+    assert holder.stdout.readline().strip() == "locked"
+    assert result.exit_code == 6, result  # not 1: documented, and says what to keep
+    document = result.json()
+    (fulfillment,) = document["fulfillments"]
+    assert fulfillment["status"] == "created"
+    created_id = fulfillment["fulfillmentId"]
+    assert created_id.startswith("ful_")
+    unrecorded = document["unrecorded"]
+    assert [f["fulfillmentId"] for f in unrecorded["fulfillments"]] == [created_id]
+    assert created_id in result.stderr  # the user has the id, whatever happens next
+    assert_one_line_naming(result, ledger_path(), created_id)
+    aside = Path(unrecorded["file"])
+    assert aside.parent == state_dir() / "ledger-unrecorded"
+    if os.name == "posix":
+        assert aside.stat().st_mode & 0o777 == 0o600
+
+    holder.wait(timeout=30)
+    # The next run knows it was created: it is recorded, with its id, and never sent again.
+    (entry,) = cli.json("history", "K7M2QX4N")["fulfillments"]
+    assert (entry["state"], entry["fulfillmentId"]) == ("created", created_id)
+    assert not aside.exists()
+    again = cli(
+        "create", "K7M2QX4N", "--item", "HOODIE-GRY-L:1", "--tracking", f"usps:{USPS[0]}",
+        "-o", "json", env=shop.env(),
+    )  # fmt: skip
+    assert again.exit_code == 0, again
+    assert again.json()["fulfillments"][0]["status"] == "skipped"
+    assert sent(shop) == [USPS[0]]
+
+
+def test_ledger_locked_after_201_without_room_aside_prints_the_id(
+    cli: Cli, start_sandbox: Any, tmp_path: Path, ledger_holder: Any
+) -> None:
+    # Neither the ledger nor the file beside it can be written: the id is printed, and the row
+    # the ledger has (`sending`) makes the next run re-check the box rather than send it blindly.
+    shop = start_sandbox(latency=(0.8, 0.8))
+    holder = ledger_holder(wait_for_sending=True, hold=6)
+    blocker = state_dir() / "ledger-unrecorded"
+    blocker.write_text("a file where the directory for unrecorded outcomes would go")
+    env = {**shop.env(), "FWFULFILL_LEDGER_TIMEOUT": "0.3"}
+    file = labels(tmp_path, ["K7M2QX4N", USPS[0], "USPS", "HOODIE-GRY-L", "1"])
+    result = cli("from-csv", str(file), "--yes", "-o", "json", env=env)
+    holder.wait(timeout=30)
+    assert result.exit_code == 6, result
+    document = result.json()
+    created_id = document["fulfillments"][0]["fulfillmentId"]
+    assert document["run"]["unrecorded"]["file"] is None
+    assert document["run"]["unrecorded"]["fulfillments"][0]["fulfillmentId"] == created_id
+    assert_one_line_naming(result, ledger_path(), created_id, "keep")
+    blocker.unlink()
+    (entry,) = cli.json("history", "K7M2QX4N")["fulfillments"]
+    assert entry["state"] == "sending"  # in doubt: re-checked by the next run, never sent blindly
+
+
+def test_ledger_locked_mid_batch_stops_and_the_next_run_finishes_it(
+    cli: Cli, start_sandbox: Any, tmp_path: Path, ledger_holder: Any
+) -> None:
+    # One box at a time: the lock comes while the first is in flight. That one is kept aside, the
+    # other two are not sent; the next run records the first and sends the others, each once.
+    shop = start_sandbox(latency=(0.5, 0.5))
+    holder = ledger_holder(wait_for_sending=True, hold=5)
+    file = labels(
+        tmp_path,
+        ["K7M2QX4N", USPS[0], "USPS", "HOODIE-GRY-L", "1"],
+        ["P9T4WB2R", USPS[1], "USPS", "STICKER-PACK", "3"],
+        ["D3XZFWPP", USPS[2], "USPS", "TEE-BLK-M", "1"],
+    )
+    env = {**shop.env(), "FWFULFILL_LEDGER_TIMEOUT": "0.3"}
+    first = cli("from-csv", str(file), "--yes", "--concurrency", "1", "-o", "json", env=env)
+    holder.wait(timeout=30)
+    assert first.exit_code == 6, first
+    document = first.json()
+    assert document["run"]["notSent"] == 2
+    (kept,) = document["run"]["unrecorded"]["fulfillments"]
+    assert kept["status"] == "created"
+    assert sent(shop) == [kept["trackingNumber"]]
+
+    second = cli("from-csv", str(file), "--yes", "-o", "json", env=shop.env())
+    assert second.exit_code == 0, second
+    statuses = {f["trackingNumber"]: f["status"] for f in second.json()["fulfillments"]}
+    assert statuses.pop(kept["trackingNumber"]) == "skipped"
+    assert set(statuses.values()) == {"created"}
+    assert sorted(sent(shop)) == sorted(USPS)  # each box exactly once
+
+
 # ---- a full disk ----
 
 
