@@ -484,6 +484,92 @@ _ENTRIES: tuple[Entry, ...] = (
         "Wait for it to finish (or stop it), then run again: what it sent is skipped.",
         _INPUT,
     ),
+    # ---- The ledger and the state directory (nothing is sent while they are unusable) ----
+    _api(
+        "state_dir_unusable",
+        "State directory unusable",
+        "fwfulfill keeps its ledger and locks here, but this {problem}.",
+        "Move what is in the way (or make it writable), or set FWFULFILL_STATE_DIR to a directory "
+        "you can write; then run again.",
+        _INPUT,
+    ),
+    _api(
+        "state_file_unusable",
+        "State file unusable",
+        "fwfulfill keeps a file of its own here, but this {problem}.",
+        "Move it away (fwfulfill makes a new one), or set FWFULFILL_STATE_DIR to another "
+        "directory; then run again.",
+        _INPUT,
+    ),
+    _api(
+        "ledger_not_a_file",
+        "Ledger is not a file",
+        "This is where fwfulfill keeps its ledger, but it is {kind}.",
+        "Move it away, or set FWFULFILL_STATE_DIR to another directory; then run again.",
+        _INPUT,
+    ),
+    _api(
+        "ledger_damaged",
+        "Ledger damaged",
+        "The ledger is damaged ({detail}); fwfulfill sends nothing without knowing what it sent "
+        "before.",
+        "Restore it from a backup (or try `sqlite3 FILE .recover`); moving it aside starts an "
+        "empty ledger, and a CSV sent before could then be sent twice.",
+        _INPUT,
+    ),
+    _api(
+        "ledger_foreign",
+        "Not fwfulfill's ledger",
+        "This file is a SQLite database of another program (it has none of fwfulfill's tables).",
+        "Move it away (it is not the ledger), or set FWFULFILL_STATE_DIR to another directory; "
+        "then run again.",
+        _INPUT,
+    ),
+    _api(
+        "ledger_newer",
+        "Ledger of a newer fwfulfill",
+        "The ledger was written by a newer fwfulfill (schema {found}; this one knows {known}).",
+        "Upgrade fwfulfill (`pip install -U fwfulfill`), then run again.",
+        _INPUT,
+    ),
+    _api(
+        "ledger_locked",
+        "Ledger locked",
+        "The ledger is held locked by another program (waited {seconds} s).",
+        "Close what holds it (a `sqlite3` shell, a backup or sync tool), then run again; "
+        "FWFULFILL_LEDGER_TIMEOUT sets how long to wait.",
+        _INPUT,
+    ),
+    _api(
+        "ledger_disk_full",
+        "Disk full",
+        "There is no space left on the disk of the ledger (ENOSPC).",
+        "Free some disk space, then run again.",
+        _INPUT,
+    ),
+    _api(
+        "ledger_unwritable",
+        "Ledger cannot be written",
+        "The ledger cannot be opened or written ({detail}).",
+        "Make the file and its directory writable by you, or set FWFULFILL_STATE_DIR to another "
+        "directory; then run again.",
+        _INPUT,
+    ),
+    _api(
+        "ledger_unrecorded",
+        "Sent, but not recorded",
+        "{count} sent, but the ledger could not record the outcome ({reason}): {outcomes}. {kept}",
+        "Run again once the ledger is usable: nothing is sent twice blindly.",
+        ExitCode.BATCH_INCOMPLETE,
+    ),
+    _api(
+        "ledger_unrecorded_unreadable",
+        "Unrecorded outcomes unreadable",
+        "This file holds outcomes an earlier run could not record in the ledger, but it cannot be "
+        "read ({detail}).",
+        "Look up the fulfillments it names in the dashboard, then move it away; then run again.",
+        _INPUT,
+    ),
     _api(
         "file_not_writable",
         "File cannot be written",

@@ -26,6 +26,8 @@ ENV_API_URL: Final = "FWFULFILL_API_URL"
 ENV_NO_COLOR: Final = "NO_COLOR"
 # Seconds to wait for an answer (the sandbox's stall faults in tests need a short one).
 ENV_READ_TIMEOUT: Final = "FWFULFILL_READ_TIMEOUT"
+# Seconds to wait for another program holding the ledger locked, before saying so (default 10).
+ENV_LEDGER_TIMEOUT: Final = "FWFULFILL_LEDGER_TIMEOUT"
 # The most one request may wait between retries before it is reported failed (seconds).
 ENV_RETRY_WAIT: Final = "FWFULFILL_MAX_RETRY_WAIT"
 

@@ -9,19 +9,39 @@ exist at Fourthwall and is re-checked by the next run, never sent blindly.
 from __future__ import annotations
 
 import json
+import math
+import os
+import shutil
 import sqlite3
 import threading
+import time
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from fwfulfill.paths import ensure_private_dir, ensure_private_file, state_dir
+from fwfulfill.atomic_file import write_atomically
+from fwfulfill.constants import ENV_LEDGER_TIMEOUT
+from fwfulfill.errors import FwfulfillError, InputError
+from fwfulfill.paths import ensure_private_dir, ensure_private_file, state_dir, usable_state_dir
 from fwfulfill.plan import PlannedFulfillment, PlannedItem
 
 LEDGER_FILE = "ledger.sqlite3"
+# Outcomes the ledger refused to record (locked, disk full), one file per run, beside the ledger;
+# the next run that opens the ledger records them and deletes the files.
+UNRECORDED_DIR = "ledger-unrecorded"
+# Marks the file as fwfulfill's ledger (SQLite's header field for this), and its schema version.
+APPLICATION_ID = int.from_bytes(b"fwfl", "big")
+SCHEMA_VERSION = 1
+_TABLES = frozenset({"fulfillments", "events", "runs"})
+_COLUMNS = frozenset(
+    {"shop", "order_id", "tracking_number", "friendly_id", "tracking_company", "items", "state"}
+    | {"fulfillment_id", "api_code", "message", "run_id", "updated_at"}
+)
+DEFAULT_BUSY_TIMEOUT = 10.0  # seconds another program may hold the ledger before we say so
 _CHUNK = 400  # keys per query: well under SQLite's limit of bound parameters
 
 # States a fulfillment can be in; the first two mean "exists at Fourthwall".
@@ -155,20 +175,105 @@ def default_ledger_path() -> Path:
     return state_dir() / LEDGER_FILE
 
 
+def ledger_timeout() -> float:
+    """Seconds to wait for a ledger another program holds (FWFULFILL_LEDGER_TIMEOUT)."""
+    text = os.environ.get(ENV_LEDGER_TIMEOUT)
+    if not text:
+        return DEFAULT_BUSY_TIMEOUT
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = math.nan
+    if not 0 <= seconds <= 3600:  # also refuses nan
+        raise InputError(
+            "invalid_option",
+            f"{text!r} is not a number of seconds from 0 to 3600.",
+            target=ENV_LEDGER_TIMEOUT,
+        )
+    return seconds
+
+
+class LedgerError(FwfulfillError):
+    """The ledger cannot be used; the message names the file (`target`) and the fix."""
+
+
 class Ledger:
     """One SQLite connection shared by the run's worker threads (writes serialised by a lock)."""
 
-    def __init__(self, path: Path | None = None) -> None:
+    def __init__(self, path: Path | None = None, *, busy_timeout: float | None = None) -> None:
         self.path = path or default_ledger_path()
-        ensure_private_dir(self.path.parent)
-        ensure_private_file(self.path)  # names of orders and tracking numbers: the user's only
+        self.busy_timeout = ledger_timeout() if busy_timeout is None else busy_timeout
+        usable_state_dir(self.path.parent)
+        if self.path.exists() and not self.path.is_file():
+            kind = "a directory" if self.path.is_dir() else "not a regular file"
+            raise LedgerError("ledger_not_a_file", fields={"kind": kind}, target=str(self.path))
+        if _emptied(self.path):
+            # SQLite would take it for a new ledger and forget everything that was sent.
+            raise LedgerError(
+                "ledger_damaged", fields={"detail": "it is empty: 0 bytes"}, target=str(self.path)
+            )
+        # Checked above before it is created: names of orders and tracking numbers, the user's only.
+        ensure_private_file(self.path)
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        with self._sqlite_errors():
+            self._db = sqlite3.connect(
+                self.path, check_same_thread=False, isolation_level=None, timeout=self.busy_timeout
+            )
+        try:
+            with self._sqlite_errors():
+                self._open()
+            self._record_unrecorded()
+        except BaseException:
+            self._db.close()
+            raise
+
+    def _open(self) -> None:
+        tables = self._check_schema()
         self._db.execute("PRAGMA journal_mode=WAL")
         # FULL: a committed "sending" survives even a power cut, not just a killed process.
         self._db.execute("PRAGMA synchronous=FULL")
-        self._db.execute("PRAGMA busy_timeout=10000")
-        self._db.executescript(_SCHEMA)
+        if not tables:
+            self._db.executescript(_SCHEMA)
+        if not tables or self._pragma("application_id") != APPLICATION_ID:
+            self._db.execute(f"PRAGMA application_id={APPLICATION_ID}")
+            self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+    def _pragma(self, name: str) -> int:
+        return int(self._db.execute(f"PRAGMA {name}").fetchone()[0])
+
+    def _check_schema(self) -> set[str]:
+        """The ledger's tables; refuses another program's database (never adds tables to it) and a
+        ledger of a newer fwfulfill. Ledgers from before the application id are adopted."""
+        found = self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        tables = {str(row[0]) for row in found} - {"sqlite_sequence"}
+        application = self._pragma("application_id")
+        ours = application == APPLICATION_ID or (
+            application == 0 and tables == _TABLES and self._columns_match()
+        )
+        if (tables and not ours) or application not in (0, APPLICATION_ID):
+            raise LedgerError("ledger_foreign", target=str(self.path))
+        version = self._pragma("user_version")
+        if version > SCHEMA_VERSION:
+            raise LedgerError(
+                "ledger_newer",
+                fields={"found": version, "known": SCHEMA_VERSION},
+                target=str(self.path),
+            )
+        return tables
+
+    def _columns_match(self) -> bool:
+        columns = {str(row[1]) for row in self._db.execute("PRAGMA table_info(fulfillments)")}
+        return columns >= _COLUMNS
+
+    @contextmanager
+    def _sqlite_errors(self) -> Iterator[None]:
+        """SQLite's failures as what they mean for the user: locked, disk full, damaged, ..."""
+        try:
+            yield
+        except sqlite3.DatabaseError as error:
+            if isinstance(error, (sqlite3.IntegrityError, sqlite3.ProgrammingError)):
+                raise  # a bug in fwfulfill, not a problem of the file
+            raise ledger_error(error, self.path, self.busy_timeout) from None
 
     def close(self) -> None:
         with self._lock:
@@ -184,7 +289,7 @@ class Ledger:
 
     def start_run(self, shop: str, source: str) -> str:
         run_id = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
-        with self._lock:
+        with self._lock, self._sqlite_errors():
             self._db.execute(
                 "INSERT INTO runs (run_id, shop, source, started_at) VALUES (?, ?, ?, ?)",
                 (run_id, shop, source, _now()),
@@ -192,7 +297,7 @@ class Ledger:
         return run_id
 
     def finish_run(self, run_id: str, counts: Mapping[str, int]) -> None:
-        with self._lock:
+        with self._lock, self._sqlite_errors():
             self._db.execute(
                 "UPDATE runs SET finished_at = ?, counts = ? WHERE run_id = ?",
                 (_now(), json.dumps(dict(counts)), run_id),
@@ -242,13 +347,13 @@ class Ledger:
             if run_id is not None:
                 query += " AND run_id = ?"
                 params.append(run_id)
-            with self._lock:
+            with self._lock, self._sqlite_errors():
                 rows = self._db.execute(query + " ORDER BY id", params).fetchall()
             found += [LedgerEvent(*row) for row in rows]
         return sorted(found, key=lambda event: event.at)
 
     def _select(self, query: str, params: Sequence[str]) -> list[LedgerEntry]:
-        with self._lock:
+        with self._lock, self._sqlite_errors():
             cursor = self._db.execute(query, params)
             columns = [c[0] for c in cursor.description]
             rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
@@ -283,69 +388,200 @@ class Ledger:
         state: str,
     ) -> None:
         """Write the fulfillment's current state and an event, in one transaction."""
+        self._write([_Row.of(shop, run_id, planned, state)])
+
+    def _write(self, rows: Sequence[_Row], *, late: bool = False) -> None:
+        """Rows and their events in one transaction; `late` ones (set aside by an earlier run)
+        never overwrite a newer state."""
+        with self._lock, self._sqlite_errors():
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                for row in rows:
+                    self._db.execute(_UPSERT + (_ONLY_NEWER if late else ""), row.values())
+                    self._db.execute(_EVENT, row.event_values())
+                self._db.execute("COMMIT")
+            except BaseException:
+                # A failed COMMIT (disk full) may have rolled back already: never let the
+                # ROLLBACK's own error hide the real one.
+                if self._db.in_transaction:
+                    with suppress(sqlite3.Error):
+                        self._db.execute("ROLLBACK")
+                raise
+
+    # ---- outcomes the ledger refused, kept beside it ----
+
+    @property
+    def unrecorded_dir(self) -> Path:
+        return self.path.parent / UNRECORDED_DIR
+
+    def set_aside(self, run_id: str, rows: Sequence[_Row]) -> Path:
+        """Keep rows the ledger refused in a file of their own (atomic, 0600), for the next run."""
+        folder = ensure_private_dir(self.unrecorded_dir)
+        target = folder / f"{run_id}.json"
+        write_atomically(target, json.dumps([asdict(row) for row in rows]))
+        return target
+
+    def _record_unrecorded(self) -> None:
+        """Record what earlier runs had to set aside, then delete their files."""
+        if not self.unrecorded_dir.is_dir():
+            return  # nothing can have been kept there
+        for file in sorted(self.unrecorded_dir.glob("*.json")):
+            self._write(_read_aside(file), late=True)
+            with suppress(OSError):
+                file.unlink()
+
+    def forget_shop(self, shop: str) -> int:
+        """Delete everything recorded for `shop` (used when the sandbox starts over)."""
+        with self._lock, self._sqlite_errors():
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                count = self._db.execute(
+                    "DELETE FROM fulfillments WHERE shop = ?", (shop,)
+                ).rowcount
+                self._db.execute("DELETE FROM events WHERE shop = ?", (shop,))
+                self._db.execute("DELETE FROM runs WHERE shop = ?", (shop,))
+                self._db.execute("COMMIT")
+            except BaseException:
+                if self._db.in_transaction:
+                    with suppress(sqlite3.Error):
+                        self._db.execute("ROLLBACK")
+                raise
+        return count
+
+
+_UPSERT = (
+    "INSERT INTO fulfillments (shop, order_id, tracking_number, friendly_id, tracking_company,"
+    " items, state, fulfillment_id, api_code, message, run_id, updated_at)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT (shop, order_id, tracking_number) DO UPDATE SET"
+    " friendly_id = excluded.friendly_id, tracking_company = excluded.tracking_company,"
+    " items = excluded.items, state = excluded.state,"
+    " fulfillment_id = COALESCE(excluded.fulfillment_id, fulfillments.fulfillment_id),"
+    " api_code = excluded.api_code, message = excluded.message,"
+    " run_id = excluded.run_id, updated_at = excluded.updated_at"
+)
+_ONLY_NEWER = " WHERE fulfillments.updated_at <= excluded.updated_at"
+_EVENT = (
+    "INSERT INTO events (shop, order_id, tracking_number, run_id, state, fulfillment_id,"
+    " api_code, message, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+@dataclass(frozen=True)
+class _Row:
+    """One write to the ledger: a fulfillment's state, and the event that says so."""
+
+    shop: str
+    order_id: str
+    tracking_number: str
+    friendly_id: str | None
+    tracking_company: str
+    items: str  # JSON
+    state: str
+    fulfillment_id: str | None
+    api_code: str | None
+    message: str | None
+    run_id: str
+    at: str
+
+    @classmethod
+    def of(cls, shop: str, run_id: str, planned: PlannedFulfillment, state: str) -> _Row:
         if planned.order_id is None:
             raise ValueError("only fulfillments of a resolved order are recorded")
         items = [
             {"variantId": item.variant_id, "quantity": item.quantity, "sku": item.sku}
             for item in planned.items
         ]
-        at = _now()
-        key = (shop, planned.order_id, planned.tracking_number)
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                self._db.execute(
-                    "INSERT INTO fulfillments (shop, order_id, tracking_number, friendly_id,"
-                    " tracking_company, items, state, fulfillment_id, api_code, message, run_id,"
-                    " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                    " ON CONFLICT (shop, order_id, tracking_number) DO UPDATE SET"
-                    " friendly_id = excluded.friendly_id,"
-                    " tracking_company = excluded.tracking_company,"
-                    " items = excluded.items, state = excluded.state,"
-                    " fulfillment_id ="
-                    " COALESCE(excluded.fulfillment_id, fulfillments.fulfillment_id),"
-                    " api_code = excluded.api_code, message = excluded.message,"
-                    " run_id = excluded.run_id, updated_at = excluded.updated_at",
-                    (
-                        *key,
-                        planned.friendly_id,
-                        planned.tracking_company,
-                        json.dumps(items),
-                        state,
-                        planned.fulfillment_id,
-                        planned.error_code,
-                        planned.error_message,
-                        run_id,
-                        at,
-                    ),
-                )
-                self._db.execute(
-                    "INSERT INTO events (shop, order_id, tracking_number, run_id, state,"
-                    " fulfillment_id, api_code, message, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        *key,
-                        run_id,
-                        state,
-                        planned.fulfillment_id,
-                        planned.error_code,
-                        planned.error_message,
-                        at,
-                    ),
-                )
-                self._db.execute("COMMIT")
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
+        return cls(
+            shop,
+            planned.order_id,
+            planned.tracking_number,
+            planned.friendly_id,
+            planned.tracking_company,
+            json.dumps(items),
+            state,
+            planned.fulfillment_id,
+            planned.error_code,
+            planned.error_message,
+            run_id,
+            _now(),
+        )
 
-    def forget_shop(self, shop: str) -> int:
-        """Delete everything recorded for `shop` (used when the sandbox starts over)."""
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            count = self._db.execute("DELETE FROM fulfillments WHERE shop = ?", (shop,)).rowcount
-            self._db.execute("DELETE FROM events WHERE shop = ?", (shop,))
-            self._db.execute("DELETE FROM runs WHERE shop = ?", (shop,))
-            self._db.execute("COMMIT")
-        return count
+    def values(self) -> tuple[str | None, ...]:
+        return tuple(asdict(self).values())
+
+    def event_values(self) -> tuple[str | None, ...]:
+        return (
+            self.shop,
+            self.order_id,
+            self.tracking_number,
+            self.run_id,
+            self.state,
+            self.fulfillment_id,
+            self.api_code,
+            self.message,
+            self.at,
+        )
+
+
+_REQUIRED = ("shop", "order_id", "tracking_number", "tracking_company", "items", "state", "at")
+
+
+def _read_aside(file: Path) -> list[_Row]:
+    try:
+        rows = [_Row(**row) for row in json.loads(file.read_text(encoding="utf-8"))]
+        for row in rows:
+            values = asdict(row)
+            if not all(isinstance(values[name], str) for name in _REQUIRED) or not all(
+                value is None or isinstance(value, str) for value in values.values()
+            ):
+                raise ValueError(f"a row of the wrong shape: {values}")
+    except (OSError, ValueError, TypeError) as error:
+        raise LedgerError(
+            "ledger_unrecorded_unreadable", fields={"detail": str(error)}, target=str(file)
+        ) from None
+    return rows
+
+
+def ledger_error(error: sqlite3.Error, path: Path, waited: float) -> LedgerError:
+    """What a SQLite failure means for the user, naming the ledger file."""
+    name = getattr(error, "sqlite_errorname", "") or ""  # Python 3.11+
+    text = str(error)
+
+    def failure(code: str, **fields: object) -> LedgerError:
+        return LedgerError(code, fields=fields, target=str(path))
+
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text:
+        return failure("ledger_locked", seconds=f"{waited:g}")
+    if name.startswith("SQLITE_FULL") or "disk is full" in text:
+        return failure("ledger_disk_full")
+    if name.startswith("SQLITE_NOTADB") or "not a database" in text:
+        return failure("ledger_damaged", detail="not a SQLite database")
+    if name.startswith("SQLITE_CORRUPT") or "malformed" in text:
+        return failure("ledger_damaged", detail=f"truncated or corrupt: {text}")
+    if _disk_full(path):
+        return failure("ledger_disk_full")
+    return failure("ledger_unwritable", detail=text)
+
+
+def _emptied(path: Path) -> bool:
+    """A ledger file of 0 bytes with no write-ahead log: truncated (SQLite itself writes the
+    schema as soon as it creates the file)."""
+    try:
+        if path.stat().st_size != 0:
+            return False
+        wal = path.with_name(path.name + "-wal")
+        return not wal.exists() or wal.stat().st_size == 0
+    except FileNotFoundError:
+        return False
+
+
+def _disk_full(path: Path) -> bool:
+    """SQLite says "disk I/O error" when the disk fills while it maps its shared memory file."""
+    try:
+        return shutil.disk_usage(path.parent).free < 64 * 1024
+    except OSError:
+        return False
 
 
 def _entry(row: Mapping[str, object]) -> LedgerEntry:
@@ -444,23 +680,116 @@ class LedgerView:
 
 
 class LedgerJournal:
-    """The ledger as the sender's journal: one run, one shop, every step in its own transaction."""
+    """The ledger as the sender's journal: one run, one shop, every step in its own transaction.
 
-    def __init__(self, ledger: Ledger, shop: str, run_id: str) -> None:
+    A write the ledger refuses (locked, disk full) is retried a few times. Without its `sending`
+    step nothing may go out, so that failure is raised. Any later step is set aside in a file
+    beside the ledger (or, failing that, only kept here to be printed): a fulfillment whose 201
+    arrived is never forgotten, and the run is told to stop (`on_failure`).
+    """
+
+    ATTEMPTS = 3
+    BACKOFF = 0.25  # seconds before the second attempt, doubled for each next one
+
+    def __init__(
+        self,
+        ledger: Ledger,
+        shop: str,
+        run_id: str,
+        *,
+        on_failure: Callable[[LedgerError], None] | None = None,
+    ) -> None:
         self.ledger = ledger
         self.shop = shop
         self.run_id = run_id
+        self.on_failure = on_failure
+        self.failure: LedgerError | None = None
+        self.unrecorded: list[PlannedFulfillment] = []
+        self.unrecorded_file: Path | None = None  # where all of them are kept, if anywhere
+        self._aside: list[_Row] = []
+        self._aside_lock = threading.Lock()
 
     def sending(self, planned: PlannedFulfillment) -> None:
-        self.ledger.record(self.shop, self.run_id, planned, "sending")
+        try:
+            self._record(planned, "sending")
+        except LedgerError as error:  # raised: nothing is sent unless this step is written
+            if self.failure is None:
+                self.failure = error
+            raise
 
     def in_doubt(self, planned: PlannedFulfillment, code: str) -> None:
         planned.error_code = code
-        self.ledger.record(self.shop, self.run_id, planned, "in_doubt")
-        planned.error_code = None
+        try:
+            self._record(planned, "in_doubt")
+        except LedgerError as error:
+            self._failed(error)  # the row stays `sending`: the next run re-checks it all the same
+        finally:
+            planned.error_code = None
 
     def finished(self, planned: PlannedFulfillment) -> None:
-        self.ledger.record(self.shop, self.run_id, planned, planned.status.value)
+        self._record_or_set_aside(planned, planned.status.value)
 
     def not_sent(self, planned: PlannedFulfillment) -> None:
-        self.ledger.record(self.shop, self.run_id, planned, NOT_SENT_STATE)
+        self._record_or_set_aside(planned, NOT_SENT_STATE)
+
+    def _record(self, planned: PlannedFulfillment, state: str) -> None:
+        for attempt in range(self.ATTEMPTS):
+            try:
+                self.ledger.record(self.shop, self.run_id, planned, state)
+                return
+            except LedgerError as error:
+                if attempt == self.ATTEMPTS - 1 or error.code not in _PASSING:
+                    raise
+                time.sleep(self.BACKOFF * 2**attempt)
+
+    def _record_or_set_aside(self, planned: PlannedFulfillment, state: str) -> None:
+        try:
+            self._record(planned, state)
+        except LedgerError as error:
+            with self._aside_lock:
+                self.unrecorded.append(planned)
+                self._aside.append(_Row.of(self.shop, self.run_id, planned, state))
+                try:
+                    self.unrecorded_file = self.ledger.set_aside(self.run_id, self._aside)
+                except OSError:
+                    self.unrecorded_file = None
+            self._failed(error)
+
+    def _failed(self, error: LedgerError) -> None:
+        if self.failure is None:
+            self.failure = error
+        if self.on_failure is not None:
+            self.on_failure(error)
+
+    def trouble(self) -> LedgerError | None:
+        """What the user must know when the ledger failed during the run, or None."""
+        if not self.unrecorded:
+            return self.failure
+        reason = self.failure.message if self.failure else "?"
+        reason = reason[:1].lower() + reason[1:].rstrip(".")
+        outcomes = "; ".join(
+            f"{p.order_label}/{p.tracking_number} {p.status.value}"
+            + (f" {p.fulfillment_id}" if p.fulfillment_id else "")
+            for p in self.unrecorded
+        )
+        kept = (
+            f"They are kept in {self.unrecorded_file}; the next run records them."
+            if self.unrecorded_file
+            else "They could not be saved beside it either: keep these ids. The ledger still says "
+            "`sending`, so the next run re-checks them instead of sending them blindly."
+        )
+        count = len(self.unrecorded)
+        return LedgerError(
+            "ledger_unrecorded",
+            fields={
+                "count": f"{count} fulfillment{'s were' if count > 1 else ' was'}",
+                "reason": reason,
+                "outcomes": outcomes,
+                "kept": kept,
+            },
+            target=str(self.ledger.path),
+        )
+
+
+# Failures that may pass: another program's lock, a disk that gets some room, a passing I/O error.
+_PASSING = frozenset({"ledger_locked", "ledger_disk_full", "ledger_unwritable"})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 import time
@@ -66,6 +67,39 @@ def ensure_private_file(path: Path) -> Path:
     finally:
         os.close(descriptor)
     return path
+
+
+def usable_state_dir(path: Path) -> Path:
+    """`ensure_private_dir`, failing with the path that is in the way and the fix (a file where the
+    directory belongs, a directory that cannot be written), never with a bare OSError."""
+    from fwfulfill.errors import FwfulfillError
+
+    try:
+        ensure_private_dir(path)
+    except OSError as error:
+        blocker = _first_non_directory(path)
+        if blocker is not None:
+            problem, path = "is not a directory (a file is in its place)", blocker
+        elif isinstance(error, PermissionError) or error.errno == errno.EROFS:
+            problem = "cannot be written by you"
+        else:
+            problem = f"cannot be created ({error.strerror or error})"
+        raise FwfulfillError(
+            "state_dir_unusable", fields={"problem": problem}, target=str(path)
+        ) from None
+    if not os.access(path, os.W_OK):
+        raise FwfulfillError(
+            "state_dir_unusable", fields={"problem": "cannot be written by you"}, target=str(path)
+        )
+    return path
+
+
+def _first_non_directory(path: Path) -> Path | None:
+    """The nearest of `path` and its parents that exists but is not a directory."""
+    for candidate in (path, *path.parents):
+        if candidate.exists() or candidate.is_symlink():
+            return None if candidate.is_dir() else candidate
+    return None
 
 
 def replace_file(source: Path, target: Path, attempts: int = 5) -> None:

@@ -12,9 +12,10 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from fwfulfill.errors import FwfulfillError
-from fwfulfill.paths import ensure_private_dir, state_dir
+from fwfulfill.paths import state_dir, usable_state_dir
 
 _PID_OFFSET = 8
 
@@ -24,12 +25,26 @@ def _holder(descriptor: int) -> str:
     return os.read(descriptor, 16).decode(errors="replace").strip() or "?"
 
 
+def _open_lock_file(path: Path) -> int:
+    try:
+        return os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as error:
+        problem = (
+            "is a directory, not a file"
+            if path.is_dir()
+            else f"cannot be opened ({error.strerror or error})"
+        )
+        raise FwfulfillError(
+            "state_file_unusable", fields={"problem": problem}, target=str(path)
+        ) from None
+
+
 @contextmanager
 def exclusive_run(shop_key: str) -> Iterator[None]:
     """Hold the shop's sending lock, or fail at once naming the process that holds it."""
-    locks = ensure_private_dir(state_dir() / "locks")
+    locks = usable_state_dir(state_dir() / "locks")
     path = locks / (hashlib.sha256(shop_key.encode()).hexdigest()[:16] + ".lock")
-    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    descriptor = _open_lock_file(path)
     try:
         if not _try_lock(descriptor):
             raise FwfulfillError(

@@ -8,14 +8,17 @@ is recorded.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 from fwfulfill.client import ApiClient
-from fwfulfill.ledger import Ledger, LedgerJournal
+from fwfulfill.ledger import Ledger, LedgerError, LedgerJournal
 from fwfulfill.plan import UNSUCCESSFUL, PlannedFulfillment, Status, status_counts
 from fwfulfill.sending import FATAL_CODES, SendJournal, send_fulfillment
 
@@ -33,6 +36,28 @@ class RunResult:
     stopped_because: str | None = None  # why sending stopped early, when it did
     not_sent: list[PlannedFulfillment] = field(default_factory=list)
     bug: BaseException | None = None
+    # The ledger failed during the run: what to tell the user (with the ids it could not record).
+    ledger_trouble: LedgerError | None = None
+    unrecorded: list[PlannedFulfillment] = field(default_factory=list)
+    unrecorded_file: Path | None = None
+
+    def unrecorded_json(self) -> dict[str, Any] | None:
+        """`unrecorded` in the JSON output: outcomes the ledger refused, and where they are kept."""
+        if not self.unrecorded:
+            return None
+        return {
+            "file": str(self.unrecorded_file) if self.unrecorded_file else None,
+            "fulfillments": [
+                {
+                    "orderId": planned.order_id,
+                    "friendlyId": planned.friendly_id,
+                    "trackingNumber": planned.tracking_number,
+                    "status": planned.status.value,
+                    "fulfillmentId": planned.fulfillment_id,
+                }
+                for planned in self.unrecorded
+            ],
+        }
 
 
 ProgressSink = Callable[[PlannedFulfillment], None]
@@ -91,18 +116,28 @@ class Runner:
                 self.stop.set()
 
     def _send(self, planned: PlannedFulfillment) -> None:
-        send_fulfillment(
-            self._client,
-            planned,
-            self._journal,
-            previously_in_doubt=planned.previously_in_doubt,
-        )
+        try:
+            send_fulfillment(
+                self._client,
+                planned,
+                self._journal,
+                previously_in_doubt=planned.previously_in_doubt,
+            )
+        except LedgerError as error:  # its `sending` step was refused, so it was not sent
+            self.ledger_failed(error)
+            return
         if planned.error_code in FATAL_CODES:
             self._halt(f"{planned.error_code}: {planned.error_message}")
         elif self._fail_fast and planned.status in UNSUCCESSFUL:
             self._halt(f"--fail-fast: {planned.order_label} {planned.status.value}")
         if self._on_done is not None:
             self._on_done(planned)
+
+    def ledger_failed(self, error: LedgerError) -> None:
+        """Stop sending: what goes out now could not be recorded."""
+        if self._result.ledger_trouble is None:
+            self._result.ledger_trouble = error
+        self._halt(f"the ledger failed: {error.message}")
 
     def _halt(self, reason: str) -> None:
         if not self.stop.is_set():
@@ -123,15 +158,16 @@ def send_planned(
 ) -> tuple[str, RunResult]:
     """Send `fulfillments`, every step recorded under a new ledger run; returns (run id, result)."""
     run_id = ledger.start_run(shop_key, source)
-    runner = Runner(
-        client,
-        LedgerJournal(ledger, shop_key, run_id),
-        concurrency=concurrency,
-        fail_fast=fail_fast,
-        on_done=on_done,
-    )
+    journal = LedgerJournal(ledger, shop_key, run_id)
+    runner = Runner(client, journal, concurrency=concurrency, fail_fast=fail_fast, on_done=on_done)
+    journal.on_failure = runner.ledger_failed
     try:
         result = runner.run(fulfillments)
     finally:
-        ledger.finish_run(run_id, status_counts(fulfillments))
+        if journal.failure is None:  # else it fails again: the run's counts are not worth a wait
+            with contextlib.suppress(LedgerError):
+                ledger.finish_run(run_id, status_counts(fulfillments))
+    result.ledger_trouble = journal.trouble() or result.ledger_trouble
+    result.unrecorded = list(journal.unrecorded)
+    result.unrecorded_file = journal.unrecorded_file
     return run_id, result

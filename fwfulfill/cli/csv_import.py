@@ -244,6 +244,11 @@ def _send(
     _show_outcome(output, plan, run_id, result)
     if result.bug is not None:
         raise result.bug
+    if result.ledger_trouble is not None:
+        output.error(one_line(result.ledger_trouble))
+        if len(result.not_sent) == len(to_send):  # nothing went out: the ledger's own code
+            return int(result.ledger_trouble.exit_code)
+        return int(ExitCode.BATCH_INCOMPLETE)
     if result.interrupted:
         output.info(f"Interrupted. To resume: {_resume_command(app_ctx, options)}")
         return int(ExitCode.INTERRUPTED)
@@ -260,6 +265,7 @@ def _show_outcome(output: Output, plan: Plan, run_id: str, result: RunResult) ->
             "interrupted": result.interrupted,
             "stoppedBecause": result.stopped_because,
             "notSent": len(result.not_sent),
+            "unrecorded": result.unrecorded_json(),
         }
         output.data_fields([*plan.json_fields(), ("run", run)])
         return

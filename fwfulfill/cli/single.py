@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from contextlib import nullcontext
 from dataclasses import dataclass
+from typing import Any
 
 from rich.syntax import Syntax
 
@@ -132,7 +133,13 @@ def run_create(app_ctx: AppContext, arguments: CreateArguments) -> int:
         )
     if result.bug is not None:
         raise result.bug
-    _show_result(app_ctx, plan)
+    trouble = result.ledger_trouble
+    if trouble is not None and planned.status is Status.PLANNED:
+        raise trouble  # the ledger refused the `sending` step: nothing was sent
+    _show_result(app_ctx, plan, unrecorded=result.unrecorded_json())
+    if trouble is not None:  # sent, but its outcome is not (all) in the ledger: the ids, and 6
+        output.error(one_line(trouble))
+        return int(ExitCode.BATCH_INCOMPLETE)
     if result.interrupted or planned.status is Status.PLANNED:
         output.info("Interrupted before the fulfillment was sent; run the same command again.")
         return int(ExitCode.INTERRUPTED)
@@ -173,10 +180,15 @@ def _show_dry_run(app_ctx: AppContext, planned: PlannedFulfillment) -> None:
     app_ctx.output.info("Dry run: nothing was sent.")
 
 
-def _show_result(app_ctx: AppContext, plan: Plan) -> None:
+def _show_result(
+    app_ctx: AppContext, plan: Plan, *, unrecorded: dict[str, Any] | None = None
+) -> None:
     planned = plan.fulfillments[0]
     if app_ctx.output.json_mode:
-        app_ctx.output.data(plan.to_json())
+        document = plan.to_json()
+        if unrecorded is not None:  # only when the ledger could not record the outcome
+            document["unrecorded"] = unrecorded
+        app_ctx.output.data(document)
     else:
         app_ctx.output.show(fulfillments_table([planned], title="Fulfillment", show_lines=False))
     if planned.status in (Status.FAILED, Status.UNCERTAIN) and planned.error_code:
