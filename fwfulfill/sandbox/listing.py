@@ -38,9 +38,10 @@ class OrderQuery:
         page = _integer(request, "page", 0, minimum=0)
         size = min(_integer(request, "size", DEFAULT_PAGE_SIZE, minimum=1), ORDER_PAGE_SIZE_MAX)
         # Repeat the parameter per value; a comma-separated list binds the same way (Spring does).
+        # An empty value (`status=`) is no status the spec allows: refused like any unknown one.
         statuses = {
             part.strip() for value in request.query_values("status") for part in value.split(",")
-        } - {""}
+        }
         unknown = sorted(statuses - _STATUSES)
         if unknown:
             raise _invalid("status", f"unknown order status {unknown[0]!r}")
