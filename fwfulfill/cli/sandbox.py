@@ -115,10 +115,12 @@ def reset(ctx: typer.Context, seed: Optional[Path] = SEED_OPTION) -> None:  # no
         from fwfulfill.cli.sandbox_access import sandbox_state_path
         from fwfulfill.ledger import Ledger
         from fwfulfill.sandbox.seed import SeedError
-        from fwfulfill.sandbox.store import reset_sandbox
+        from fwfulfill.sandbox.store import SandboxStateError, reset_sandbox
 
         try:
             state = reset_sandbox(sandbox_state_path(), seed)
+        except SandboxStateError as exc:  # the state file's place, not the seed
+            raise InputError("invalid_seed", exc.problem) from None
         except SeedError as exc:
             raise InputError("invalid_seed", str(exc), target="--seed") from None
         with Ledger() as ledger:
@@ -137,13 +139,12 @@ def show(ctx: typer.Context) -> None:
     app_ctx: AppContext = ctx.obj
     with failures_rendered(app_ctx.output):
         from fwfulfill.cli.sandbox_access import sandbox_state_path
-        from fwfulfill.sandbox.seed import SeedError
-        from fwfulfill.sandbox.store import read_snapshot
+        from fwfulfill.sandbox.store import SandboxStateError, read_snapshot
 
         try:
             snapshot = read_snapshot(sandbox_state_path())
-        except SeedError as exc:
-            raise InputError("invalid_seed", str(exc)) from None
+        except SandboxStateError as exc:
+            raise InputError("invalid_seed", exc.problem) from None
         if app_ctx.output.json_mode:
             app_ctx.output.data(snapshot)
             return

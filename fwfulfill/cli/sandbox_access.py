@@ -20,9 +20,13 @@ def sandbox_state_path() -> Path:
 def sandbox_connection() -> tuple[httpx.BaseTransport, Credentials, str]:
     """An in-process transport over the saved sandbox shop, the credentials it accepts, and the
     base URL to give a client on it."""
-    from fwfulfill.sandbox.store import open_sandbox
+    from fwfulfill.errors import InputError
+    from fwfulfill.sandbox.store import SandboxStateError, open_sandbox
     from fwfulfill.sandbox.transport import IN_PROCESS_BASE_URL, InProcessTransport
 
-    app, accepted = open_sandbox(sandbox_state_path())
+    try:
+        app, accepted = open_sandbox(sandbox_state_path())
+    except SandboxStateError as exc:  # the catalogue's hint says how to start over
+        raise InputError("invalid_seed", exc.problem) from None
     credentials = Credentials(accepted.username, accepted.password, source=CredentialSource.SANDBOX)
     return InProcessTransport(app), credentials, IN_PROCESS_BASE_URL

@@ -13,6 +13,7 @@ from fwfulfill.constants import ORDER_PAGE_SIZE_MAX
 from fwfulfill.models import OrderStatus
 from fwfulfill.sandbox.errors import ApiError, bad_request
 from fwfulfill.sandbox.messages import SandboxRequest
+from fwfulfill.sandbox.orderspec import INT32_MAX
 
 DEFAULT_PAGE_SIZE = 20  # the spec's default
 _STATUSES = frozenset(status.value for status in OrderStatus)
@@ -29,13 +30,18 @@ class OrderQuery:
 
     @classmethod
     def from_request(cls, request: SandboxRequest) -> OrderQuery:
-        """Read the query string; a malformed value is a 400 BAD_REQUEST naming the parameter."""
+        """Read the query string; a malformed value is a 400 BAD_REQUEST naming the parameter.
+
+        `page` and `size` are the spec's int32: past it they are refused, as a POST's quantity is.
+        A `size` within it but above the documented maximum of 100 is served as 100.
+        """
         page = _integer(request, "page", 0, minimum=0)
         size = min(_integer(request, "size", DEFAULT_PAGE_SIZE, minimum=1), ORDER_PAGE_SIZE_MAX)
         # Repeat the parameter per value; a comma-separated list binds the same way (Spring does).
+        # An empty value (`status=`) is no status the spec allows: refused like any unknown one.
         statuses = {
             part.strip() for value in request.query_values("status") for part in value.split(",")
-        } - {""}
+        }
         unknown = sorted(statuses - _STATUSES)
         if unknown:
             raise _invalid("status", f"unknown order status {unknown[0]!r}")
@@ -99,6 +105,8 @@ def _integer(request: SandboxRequest, name: str, default: int, *, minimum: int) 
         raise _invalid(name, f"{values[-1]!r} is not an integer") from None
     if number < minimum:
         raise _invalid(name, f"must be at least {minimum}")
+    if number > INT32_MAX:
+        raise _invalid(name, f"must be at most {INT32_MAX} (the spec's int32)")
     return number
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from fwfulfill.models import OPEN_STATUSES, FulfillmentRequest, OrderStatus
 from fwfulfill.sandbox import errors
 from fwfulfill.sandbox.ids import short_id
-from fwfulfill.sandbox.orderdoc import iso_timestamp, order_document
+from fwfulfill.sandbox.orderdoc import iso_timestamp
 from fwfulfill.sandbox.seed import Seed, SeedFulfillment, parse_seed
 from fwfulfill.sandbox.settings import SandboxSettings
 
@@ -110,7 +110,7 @@ class SandboxState:
             password=seed.credentials.password,
             tokens={token: frozenset(scopes) for token, scopes in seed.credentials.tokens.items()},
         )
-        orders = [order_document(order, shop.id, index) for index, order in enumerate(seed.orders)]
+        orders = seed.order_documents()
         fulfillments = [
             _fulfillment_from_seed(prior, prior.id or short_id("ful", f"{shop.id}:{index}"))
             for index, prior in enumerate(seed.fulfillments)
