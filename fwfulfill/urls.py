@@ -33,6 +33,8 @@ def validate_api_url(url: str, argument: str) -> str:
     _check_port(parts, text, argument)
     if parts.query or parts.fragment or "?" in text or "#" in text:
         raise _invalid(text, argument, "has a query or fragment (? or #), which a base URL has not")
+    if parts.netloc.startswith("[") and not _is_ip_address(parts.hostname):
+        raise _invalid(text, argument, "has brackets around something that is not an IPv6 address")
     if parts.scheme == "http" and not is_loopback(parts.hostname):
         raise InputError(
             "invalid_api_url",
@@ -65,9 +67,17 @@ def _invalid(text: str, argument: str, why: str) -> InputError:
     shown = text if len(text) <= 80 else text[:77] + "..."
     return InputError(
         "invalid_api_url",
-        f"{shown!r} {why}; use something like https://api.fourthwall.com.",
+        f"{shown!r} {why}.",
         target=argument,
     )
+
+
+def _is_ip_address(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
 
 
 def is_loopback(host: str) -> bool:
