@@ -327,6 +327,15 @@ _ENTRIES: tuple[Entry, ...] = (
         _INPUT,
     ),
     _api(
+        "invalid_carrier",
+        "Carrier not plain text",
+        "The carrier holds a control or invisible character, starts like a spreadsheet formula "
+        "(= + - @), or is longer than 100 characters; it would reach the shop and the customer's "
+        "email as it is.",
+        "Write the carrier's name as plain text, like USPS or Canada Post (`fwfulfill carriers`).",
+        _INPUT,
+    ),
+    _api(
         "tracking_format_mismatch",
         "Tracking number belongs to another carrier",
         "The tracking number has the distinctive format of a different carrier.",

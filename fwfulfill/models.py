@@ -8,12 +8,15 @@ rely on.
 
 from __future__ import annotations
 
+import unicodedata
 from enum import Enum
 from typing import Any
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic.alias_generators import to_camel
+
+from fwfulfill.constants import MAX_LABEL_LENGTH
 
 
 class OrderStatus(str, Enum):
@@ -64,9 +67,50 @@ class FulfillmentItem(_Request):
     quantity: int = Field(ge=1, le=2_147_483_647)
 
 
+# What a spreadsheet runs as a formula at the start of a cell (OWASP, CSV injection).
+_FORMULA_PREFIXES = ("=", "+", "-", "@")
+# Controls, invisible formatting (bidi overrides, isolates and marks, zero-width characters),
+# line and paragraph separators, and unpaired surrogates (undecodable bytes).
+_HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+
+
+def carrier_text_problem(text: str) -> str | None:
+    """Why `text` cannot be sent as `trackingCompany`, or None when it is plain text.
+
+    It reaches the shop, the customer's email and spreadsheets; `create` and the CSV reader report
+    it as an input error, and the request model refuses it as a last line of defence.
+    """
+    if len(text) > MAX_LABEL_LENGTH:  # not echoed: it may be pages of anything
+        return (
+            f"the carrier is {len(text)} characters long; a carrier name has at most "
+            f"{MAX_LABEL_LENGTH}."
+        )
+    shown = repr(text) if len(text) <= 40 else repr(text[:37]) + "..."
+    hidden = next((c for c in text if unicodedata.category(c) in _HIDDEN_CATEGORIES), None)
+    if hidden is not None:
+        return (
+            f"carrier {shown} holds the invisible or control character U+{ord(hidden):04X}; "
+            "write the carrier's name as plain text."
+        )
+    if text.startswith(_FORMULA_PREFIXES):
+        return (
+            f"carrier {shown} starts with {text[0]!r}, which spreadsheets run as a formula; "
+            "write the carrier's name."
+        )
+    return None
+
+
 class ShippingLabel(_Request):
-    tracking_number: str = Field(min_length=1)
+    tracking_number: str = Field(min_length=1, max_length=MAX_LABEL_LENGTH)
     tracking_company: str = Field(min_length=1)
+
+    @field_validator("tracking_company")
+    @classmethod
+    def _plain_carrier(cls, value: str) -> str:
+        problem = carrier_text_problem(value)
+        if problem is not None:
+            raise ValueError(problem)
+        return value
 
 
 class FulfillmentRequest(_Request):
