@@ -402,6 +402,14 @@ _ENTRIES: tuple[Entry, ...] = (
         _INPUT,
     ),
     _api(
+        "id_not_uuid",
+        "Id is not a UUID",
+        "Fourthwall's answer gave the order or one of its items an id that is not a UUID, and a "
+        "fulfillment names both by UUID; nothing is sent for that order.",
+        "Check the order in the Fourthwall dashboard; -v shows the answer: please report it.",
+        _INPUT,
+    ),
+    _api(
         "order_has_errors",
         "Order held back",
         "Another row of this order has an error, so nothing is sent for the whole order.",
