@@ -327,6 +327,15 @@ _ENTRIES: tuple[Entry, ...] = (
         _INPUT,
     ),
     _api(
+        "invalid_carrier",
+        "Carrier not plain text",
+        "The carrier holds a control or invisible character, starts like a spreadsheet formula "
+        "(= + - @), or is longer than 100 characters; it would reach the shop and the customer's "
+        "email as it is.",
+        "Write the carrier's name as plain text, like USPS or Canada Post (`fwfulfill carriers`).",
+        _INPUT,
+    ),
+    _api(
         "tracking_format_mismatch",
         "Tracking number belongs to another carrier",
         "The tracking number has the distinctive format of a different carrier.",
@@ -390,6 +399,14 @@ _ENTRIES: tuple[Entry, ...] = (
         "Box with and without items",
         "Some rows of this box name items and this one does not, so its items are unknown.",
         "Give the row its SKU and quantity, or remove it if it only repeats the box.",
+        _INPUT,
+    ),
+    _api(
+        "id_not_uuid",
+        "Id is not a UUID",
+        "Fourthwall's answer gave the order or one of its items an id that is not a UUID, and a "
+        "fulfillment names both by UUID; nothing is sent for that order.",
+        "Check the order in the Fourthwall dashboard; -v shows the answer: please report it.",
         _INPUT,
     ),
     _api(

@@ -24,7 +24,7 @@ from fwfulfill import __version__
 from fwfulfill.catalogue import CATALOGUE, explain
 from fwfulfill.constants import API_PREFIX, ORDER_PAGE_SIZE_MAX, RATE_LIMIT_WINDOW_SECONDS
 from fwfulfill.credentials import Credentials
-from fwfulfill.errors import ApiError, OutcomeUnknown
+from fwfulfill.errors import ApiError, InputError, OutcomeUnknown
 from fwfulfill.models import (
     ApiErrorBody,
     FulfillmentRequest,
@@ -128,6 +128,7 @@ class ApiClient:
             follow_redirects=False,
             limits=httpx.Limits(max_connections=64, max_keepalive_connections=64),
         )
+        _check_base_url(self._http, base_url)
 
     def __enter__(self) -> ApiClient:
         return self
@@ -310,6 +311,17 @@ class ApiClient:
                 status=response.status_code,
                 body_excerpt=_excerpt(response),
             ) from None
+
+
+def _check_base_url(http: httpx.Client, base_url: str) -> None:
+    """A host httpx cannot encode (a bad IDNA label, ...) is the user's URL, not a bug."""
+    try:
+        http.build_request("GET", "/shops/current")
+    except (httpx.InvalidURL, ValueError) as exc:
+        http.close()
+        raise InputError(
+            "invalid_api_url", f"the API URL {base_url!r} cannot be used ({exc})."
+        ) from None
 
 
 def _redacted(headers: httpx.Headers) -> tuple[tuple[str, str], ...]:

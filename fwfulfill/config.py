@@ -7,12 +7,14 @@ file).
 from __future__ import annotations
 
 import json
+import re
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from fwfulfill.atomic_file import write_atomically
 from fwfulfill.constants import DEFAULT_PROFILE
+from fwfulfill.errors import InputError
 from fwfulfill.paths import config_dir, ensure_private_dir
 
 if sys.version_info >= (3, 11):
@@ -21,6 +23,24 @@ else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
 CONFIG_FILE = "config.toml"
+# A profile name is a keyring account and a TOML key: no paths, spaces or control characters.
+_PROFILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+
+
+def validate_profile_name(name: str, source: str) -> str:
+    """The name, if every command can use it as a profile; InputError naming `source` if not.
+
+    `auth login` stores only such names, so every command checks them the same way.
+    """
+    if _PROFILE_NAME.fullmatch(name) is None:
+        shown = name if len(name) <= 70 else name[:67] + "..."
+        raise InputError(
+            "invalid_option",
+            f"{shown!r} is not a usable profile name; use letters, digits, '.', '_' and '-' "
+            "(up to 64, starting with a letter or digit).",
+            target=source,
+        )
+    return name
 
 
 class ConfigError(ValueError):

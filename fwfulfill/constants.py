@@ -34,3 +34,6 @@ ENV_RETRY_WAIT: Final = "FWFULFILL_MAX_RETRY_WAIT"
 APP_NAME: Final = "fwfulfill"
 KEYRING_SERVICE: Final = "fwfulfill"
 DEFAULT_PROFILE: Final = "default"
+
+# The longest shippingLabel field fwfulfill sends: no carrier name or tracking number comes close.
+MAX_LABEL_LENGTH = 100

@@ -8,12 +8,23 @@ rely on.
 
 from __future__ import annotations
 
+import unicodedata
 from enum import Enum
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    field_validator,
+)
 from pydantic.alias_generators import to_camel
+
+from fwfulfill.constants import MAX_LABEL_LENGTH
 
 
 class OrderStatus(str, Enum):
@@ -56,6 +67,37 @@ class _Response(BaseModel):
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="ignore")
 
 
+def _number_as_text(value: object) -> object:
+    # A JSON number where the spec says string (a zip code, an id): the same text, not a failure.
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+def _text_or_empty(value: object) -> object:
+    return "" if value is None else _number_as_text(value)
+
+
+# Response fields only shown to people (names, SKUs, domains): null reads as "", so an answer that
+# leaves one out never makes the order unusable. A SKU is needed only to name an item by it, and
+# the planner says so when it is missing.
+LooseText = Annotated[str, BeforeValidator(_text_or_empty)]
+OptionalText = Annotated[str | None, BeforeValidator(_number_as_text)]
+# Ids in answers are plain strings in the spec; whether one can be sent back is `sendable_id`.
+ResponseId = Annotated[str, BeforeValidator(_number_as_text)]
+
+_UUID = TypeAdapter(UUID)
+
+
+def sendable_id(text: str) -> bool:
+    """Whether POST /fulfillments can carry this id: its request types ids as UUIDs."""
+    try:
+        _UUID.validate_python(text)
+    except ValidationError:
+        return False
+    return True
+
+
 # ---- POST /fulfillments ----------------------------------------------------------------------
 
 
@@ -64,9 +106,50 @@ class FulfillmentItem(_Request):
     quantity: int = Field(ge=1, le=2_147_483_647)
 
 
+# What a spreadsheet runs as a formula at the start of a cell (OWASP, CSV injection).
+_FORMULA_PREFIXES = ("=", "+", "-", "@")
+# Controls, invisible formatting (bidi overrides, isolates and marks, zero-width characters),
+# line and paragraph separators, and unpaired surrogates (undecodable bytes).
+_HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+
+
+def carrier_text_problem(text: str) -> str | None:
+    """Why `text` cannot be sent as `trackingCompany`, or None when it is plain text.
+
+    It reaches the shop, the customer's email and spreadsheets; `create` and the CSV reader report
+    it as an input error, and the request model refuses it as a last line of defence.
+    """
+    if len(text) > MAX_LABEL_LENGTH:  # not echoed: it may be pages of anything
+        return (
+            f"the carrier is {len(text)} characters long; a carrier name has at most "
+            f"{MAX_LABEL_LENGTH}."
+        )
+    shown = repr(text) if len(text) <= 40 else repr(text[:37]) + "..."
+    hidden = next((c for c in text if unicodedata.category(c) in _HIDDEN_CATEGORIES), None)
+    if hidden is not None:
+        return (
+            f"carrier {shown} holds the invisible or control character U+{ord(hidden):04X}; "
+            "write the carrier's name as plain text."
+        )
+    if text.startswith(_FORMULA_PREFIXES):
+        return (
+            f"carrier {shown} starts with {text[0]!r}, which spreadsheets run as a formula; "
+            "write the carrier's name."
+        )
+    return None
+
+
 class ShippingLabel(_Request):
-    tracking_number: str = Field(min_length=1)
+    tracking_number: str = Field(min_length=1, max_length=MAX_LABEL_LENGTH)
     tracking_company: str = Field(min_length=1)
+
+    @field_validator("tracking_company")
+    @classmethod
+    def _plain_carrier(cls, value: str) -> str:
+        problem = carrier_text_problem(value)
+        if problem is not None:
+            raise ValueError(problem)
+        return value
 
 
 class FulfillmentRequest(_Request):
@@ -87,13 +170,13 @@ class FulfillmentResponse(_Response):
 
 
 class Address(_Response):
-    name: str | None = None
-    address1: str | None = None
-    address2: str | None = None
-    city: str | None = None
-    state: str | None = None
-    country: str | None = None
-    zip: str | None = None
+    name: OptionalText = None
+    address1: OptionalText = None
+    address2: OptionalText = None
+    city: OptionalText = None
+    state: OptionalText = None
+    country: OptionalText = None
+    zip: OptionalText = None
 
 
 class Shipping(_Response):
@@ -101,28 +184,28 @@ class Shipping(_Response):
 
 
 class Variant(_Response):
-    id: str
-    name: str = ""
-    sku: str = ""
+    id: ResponseId
+    name: LooseText = ""
+    sku: LooseText = ""
     quantity: int = 0
 
 
 class Offer(_Response):
-    id: str = ""
-    name: str = ""
+    id: LooseText = ""
+    name: LooseText = ""
     variant: Variant
 
 
 class Order(_Response):
-    id: str
-    friendly_id: str
+    id: ResponseId
+    friendly_id: ResponseId
     status: str
-    shop_id: str | None = None
-    email: str | None = None
+    shop_id: OptionalText = None
+    email: OptionalText = None
     offers: list[Offer] = Field(default_factory=list)
     shipping: Shipping | None = None
-    created_at: str | None = None
-    updated_at: str | None = None
+    created_at: OptionalText = None
+    updated_at: OptionalText = None
 
     @property
     def is_cancelled(self) -> bool:
@@ -162,10 +245,10 @@ class OrderPage(_Response):
 
 
 class Shop(_Response):
-    id: str
-    name: str
-    domain: str = ""
-    public_domain: str = ""
+    id: ResponseId
+    name: LooseText = ""
+    domain: LooseText = ""
+    public_domain: LooseText = ""
 
 
 # ---- Errors ----------------------------------------------------------------------------------

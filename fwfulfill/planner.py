@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from fwfulfill.catalogue import lookup
-from fwfulfill.models import SHIPPED_STATUSES, Order, Variant
+from fwfulfill.models import SHIPPED_STATUSES, Order, Variant, sendable_id
 from fwfulfill.plan import Plan, PlannedFulfillment, PlannedItem, Problem, Severity, Status
 from fwfulfill.references import ItemReference, OrderReference
 
@@ -365,6 +365,7 @@ def _plan_order(group: _OrderGroup, history: FulfillmentHistory) -> None:
                 label,
             )
         )
+    _check_sendable_ids(order, resolved, group.problems)
     errors = [p for p in group.problems + group.input_errors if p.severity is Severity.ERROR]
     for draft, items in resolved:
         planned = draft.planned(order.id, order.friendly_id, items)
@@ -377,6 +378,38 @@ def _plan_order(group: _OrderGroup, history: FulfillmentHistory) -> None:
         group.fulfillments.append(planned)
     if errors:
         _note_held_back(group, resolved, errors)
+
+
+def _check_sendable_ids(
+    order: Order, resolved: list[tuple[Draft, list[PlannedItem]]], problems: list[Problem]
+) -> None:
+    """The order answer types ids as plain strings, POST /fulfillments as UUIDs: a box whose order
+    or items have another kind of id cannot be sent, and is named now rather than failing later."""
+    label = order.friendly_id
+    if not sendable_id(order.id):
+        problems.append(
+            problem(
+                "id_not_uuid",
+                f"Fourthwall gave order {label} the id {order.id!r}, which is not a UUID; "
+                "a fulfillment names its order by UUID, so none can be sent for it.",
+                [line for draft, _ in resolved for line in draft.lines],
+                label,
+            )
+        )
+        return
+    for draft, items in resolved:
+        for item in items:
+            if not sendable_id(item.variant_id):
+                problems.append(
+                    problem(
+                        "id_not_uuid",
+                        f"Fourthwall gave item {item.sku or item.name or '?'} of order {label} "
+                        f"the variant id {item.variant_id!r}, which is not a UUID; a fulfillment "
+                        "names its items by UUID, so this box cannot be sent.",
+                        draft.lines,
+                        label,
+                    )
+                )
 
 
 def _note_held_back(
@@ -435,8 +468,11 @@ def _resolve_items(draft: Draft, order: Order, problems: list[Problem]) -> list[
             by_sku[variant.sku.strip().upper()].append(variant.id)
     totals: dict[str, int] = {}
     label = order.friendly_id
+    without_sku = sum(1 for variant in variants.values() if not variant.sku)
     for ref in draft.items:
-        variant_id = _variant_for(ref, variants, by_sku, draft, label=label, problems=problems)
+        variant_id = _variant_for(
+            ref, variants, by_sku, draft, label=label, problems=problems, without_sku=without_sku
+        )
         if variant_id is not None:
             totals[variant_id] = totals.get(variant_id, 0) + ref.quantity
     return [
@@ -453,6 +489,7 @@ def _variant_for(
     *,
     label: str,
     problems: list[Problem],
+    without_sku: int = 0,
 ) -> str | None:
     by_id = ref.variant_id if ref.variant_id in variants else None
     if ref.variant_id and by_id is None:
@@ -469,10 +506,17 @@ def _variant_for(
         return by_id
     matches = by_sku.get(ref.sku.strip().upper(), [])
     if not matches:
+        # Fourthwall's answer may leave SKUs out: then the item can only be named by its id.
+        unnamed = (
+            f" ({without_sku} of its items have no SKU in Fourthwall's answer: name them by "
+            f"variant id, listed by `fwfulfill orders show {label}`)"
+            if without_sku
+            else ""
+        )
         problems.append(
             problem(
                 "variant_not_on_order",
-                f"SKU {ref.sku!r} is not on order {label}.",
+                f"SKU {ref.sku!r} is not on order {label}{unnamed}.",
                 draft.lines,
                 label,
             )

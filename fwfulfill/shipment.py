@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fwfulfill.carriers import OTHER, carrier_by_key, carrier_from_service, normalize_carrier
+from fwfulfill.models import carrier_text_problem
 from fwfulfill.tracking import Finding, check_tracking, normalize_tracking_number
 
 
@@ -29,6 +30,12 @@ def shipment(
     number = normalize_tracking_number(number_text)
     findings: list[Finding] = []
     given = (carrier_text or "").strip()
+    refused = carrier_text_problem(given) if given else None
+    if refused is not None:
+        # Only the number's own problems besides: no carrier is inferred for a refused one.
+        check = check_tracking(number_text, OTHER)
+        findings = [Finding("invalid_carrier", "error", refused), *check.findings]
+        return _shipment(check.number, OTHER, "", findings)
     match = normalize_carrier(given, number) if given else None
     if match is None and service_text and service_text.strip():
         match = carrier_from_service(service_text, number)

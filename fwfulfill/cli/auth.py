@@ -8,7 +8,6 @@ FOURTHWALL_API_PASSWORD (or FOURTHWALL_ACCESS_TOKEN) > the OS keyring > the inse
 from __future__ import annotations
 
 import dataclasses
-import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,11 +18,10 @@ import typer
 from fwfulfill.cli.context import AppContext
 from fwfulfill.cli.failure import failures_rendered, one_line
 from fwfulfill.cli.output import is_terminal
-from fwfulfill.config import describe_shop
+from fwfulfill.config import describe_shop, validate_profile_name
 from fwfulfill.constants import (
     API_BASE_URL,
     ENV_ACCESS_TOKEN,
-    ENV_API_URL,
     ENV_PASSWORD,
     ENV_RETRY_WAIT,
     ENV_USERNAME,
@@ -45,7 +43,6 @@ app = typer.Typer(
 )
 
 T = TypeVar("T")
-_PROFILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 _CREDENTIAL_VARIABLES = (ENV_USERNAME, ENV_PASSWORD, ENV_ACCESS_TOKEN)
 _ENVIRONMENT = "(environment)"
 # A status or login check should answer in seconds, not retry for minutes (unless the user asks).
@@ -98,7 +95,7 @@ def login(
 
         _refuse_sandbox(app_ctx)
         config = load_config()
-        name = _valid_profile_name(config.resolve_name(app_ctx.profile_name))
+        name = validate_profile_name(config.resolve_name(app_ctx.profile_name), "--profile")
         url = app_ctx.base_url()  # --api-url > FWFULFILL_API_URL > the profile's > the default
         if not insecure_storage:
             _require_keyring()  # before the password is typed, not after
@@ -118,17 +115,6 @@ def _refuse_sandbox(app_ctx: AppContext) -> None:
             "`fwfulfill sandbox serve` takes --api-url http://127.0.0.1:PORT).",
             target="--sandbox",
         )
-
-
-def _valid_profile_name(name: str) -> str:
-    if not _PROFILE_NAME.match(name):
-        raise InputError(
-            "invalid_option",
-            f"{name!r} is not a usable profile name; use letters, digits, '.', '_' and '-' "
-            "(up to 64, starting with a letter or digit).",
-            target="--profile",
-        )
-    return name
 
 
 def _require_keyring() -> None:
@@ -384,8 +370,14 @@ def status(
         selected = config.resolve_name(app_ctx.profile_name)
         environment = _environment_status(app_ctx, offline=offline)
         keyring = _Keyring()
+        # --api-url and FWFULFILL_API_URL apply to the credentials a command would use: the
+        # environment's when set, else the selected profile's; every other profile is checked
+        # at its own URL, so no password goes to a URL that was not meant for it.
+        in_use = None if environment is not None else selected
         rows = [
-            _profile_status(app_ctx, config, name, selected, keyring, offline=offline)
+            _profile_status(
+                app_ctx, config, name, selected, keyring, offline=offline, in_use=in_use
+            )
             for name in _status_names(config, selected, environment)
         ]
         _render_status(app_ctx, rows, environment)
@@ -434,6 +426,7 @@ def _profile_status(
     keyring: _Keyring,
     *,
     offline: bool,
+    in_use: str | None,
 ) -> CredentialStatus:
     profile = config.profiles.get(name)
     row = CredentialStatus(
@@ -445,7 +438,7 @@ def _profile_status(
         shop_domain=profile.shop_domain if profile else None,
     )
     try:
-        row.api_url = _profile_url(app_ctx, profile)
+        row.api_url = _profile_url(app_ctx, profile, override=name == in_use)
     except InputError as error:
         row.check, row.works, row.problem, row.code = "error", False, error.message, error.code
         return row
@@ -464,10 +457,12 @@ def _profile_status(
     return row
 
 
-def _profile_url(app_ctx: AppContext, profile: Profile | None) -> str:
-    stored = profile.api_url if profile else None
-    url = app_ctx.api_url or app_ctx.env.get(ENV_API_URL) or stored or API_BASE_URL
-    return validate_api_url(url, "--api-url" if app_ctx.api_url else "api_url")
+def _profile_url(app_ctx: AppContext, profile: Profile | None, *, override: bool) -> str:
+    """Where this profile's password goes: the override only for the profile in use."""
+    url, source = app_ctx.api_url_override() if override else (None, "")
+    if url is None and profile is not None and profile.api_url:
+        url, source = profile.api_url, "api_url in config.toml"
+    return validate_api_url(url or API_BASE_URL, source or "API URL")
 
 
 def _stored_credentials(

@@ -44,7 +44,14 @@ class AppContext:
 
     @property
     def profile_name(self) -> str | None:
-        return self.profile or self.env.get(ENV_PROFILE) or None
+        """--profile, else FWFULFILL_PROFILE (empty means unset), checked as `auth login` does."""
+        from fwfulfill.config import validate_profile_name
+
+        if self.profile is not None:
+            return validate_profile_name(self.profile, "--profile")
+        if self.env.get(ENV_PROFILE):
+            return validate_profile_name(self.env[ENV_PROFILE], ENV_PROFILE)
+        return None
 
     def base_url(self) -> str:
         if self.sandbox:
@@ -52,13 +59,21 @@ class AppContext:
         from fwfulfill.config import load_config
         from fwfulfill.credential_store import environment_credentials
 
-        url = self.api_url or self.env.get(ENV_API_URL)
+        url, source = self.api_url_override()
         # Credentials from the environment belong to no profile: never send them to the URL a
         # profile stored (a sandbox or staging URL must not receive a production password).
         if url is None and environment_credentials(self.env) is None:
             profile = load_config().profile(self.profile_name)
-            url = profile.api_url if profile else None
-        return validate_api_url(url or API_BASE_URL, "--api-url")
+            url, source = (profile.api_url, "api_url") if profile else (None, "")
+        return validate_api_url(url or API_BASE_URL, source or "API URL")
+
+    def api_url_override(self) -> tuple[str | None, str]:
+        """`--api-url`, else FWFULFILL_API_URL (an empty variable is unset), and which it was."""
+        if self.api_url is not None:
+            return self.api_url, "--api-url"
+        if self.env.get(ENV_API_URL):
+            return self.env[ENV_API_URL], ENV_API_URL
+        return None, ""
 
     def credentials(self) -> Credentials:
         if self.sandbox:

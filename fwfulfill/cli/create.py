@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
 import typer
 
 from fwfulfill.cli.context import AppContext
@@ -25,14 +23,15 @@ def create(
     all_items: bool = typer.Option(
         False, "--all", help="Every item of the order at its ordered quantity (instead of --item)."
     ),
-    tracking: Optional[str] = typer.Option(  # noqa: UP045 - typer on Python 3.10 needs Optional
-        None, "--tracking", "-t", metavar="CARRIER:NUMBER", help="Carrier and tracking number."
+    # Lists, so that a second --tracking is refused instead of silently replacing the first.
+    tracking: list[str] = typer.Option(
+        [], "--tracking", "-t", metavar="CARRIER:NUMBER", help="Carrier and tracking number."
     ),
-    carrier: Optional[str] = typer.Option(  # noqa: UP045
-        None, "--carrier", metavar="CARRIER", help="The carrier, with --tracking-number."
+    carrier: list[str] = typer.Option(
+        [], "--carrier", metavar="CARRIER", help="The carrier, with --tracking-number."
     ),
-    tracking_number: Optional[str] = typer.Option(  # noqa: UP045
-        None, "--tracking-number", metavar="NUMBER", help="The tracking number, with --carrier."
+    tracking_number: list[str] = typer.Option(
+        [], "--tracking-number", metavar="NUMBER", help="The tracking number, with --carrier."
     ),
     dry_run: bool = typer.Option(
         False, "--dry-run", help="Print the exact request that would be sent; send nothing."
@@ -51,15 +50,15 @@ def create(
     """
     app_ctx: AppContext = ctx.obj
     with failures_rendered(app_ctx.output):
-        from fwfulfill.cli.single import CreateArguments, run_create
+        from fwfulfill.cli.single import CreateArguments, only_one, run_create
 
         arguments = CreateArguments(
             order=order,
             items=tuple(item),
             all_items=all_items,
-            tracking=tracking,
-            carrier=carrier,
-            tracking_number=tracking_number,
+            tracking=only_one(tracking, "--tracking"),
+            carrier=only_one(carrier, "--carrier"),
+            tracking_number=only_one(tracking_number, "--tracking-number"),
             dry_run=dry_run,
             recheck_uncertain=recheck_uncertain,
         )

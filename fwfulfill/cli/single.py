@@ -42,6 +42,19 @@ class ParsedCreate:
     label: Shipment
 
 
+def only_one(values: list[str], option: str) -> str | None:
+    """The option's value; given twice with different values, an InputError (one label each)."""
+    distinct = list(dict.fromkeys(values))
+    if len(distinct) > 1:
+        raise InputError(
+            "invalid_option",
+            f"given {len(distinct)} times; a fulfillment has one tracking number "
+            "(Fourthwall takes one label each): run `fwfulfill create` once per box.",
+            target=option,
+        )
+    return distinct[0] if distinct else None
+
+
 def parse_create(arguments: CreateArguments) -> ParsedCreate:
     """Everything that can be checked without the shop; InputError naming the argument otherwise."""
     if arguments.all_items and arguments.items:
@@ -67,10 +80,10 @@ def _label(arguments: CreateArguments) -> Shipment:
         )
     if arguments.tracking is not None:
         carrier, number = parse_tracking_argument(arguments.tracking)
-        target = f"--tracking {arguments.tracking!r}"
+        target = f"--tracking {_shortened(arguments.tracking)}"
     elif separate:
         carrier, number = arguments.carrier or "", arguments.tracking_number or ""
-        target = "--tracking-number" if arguments.carrier else "--carrier"
+        target = "--tracking-number"
     else:
         raise InputError(
             "missing_tracking",
@@ -80,8 +93,15 @@ def _label(arguments: CreateArguments) -> Shipment:
     label = shipment(carrier, number)
     for finding in label.findings:
         if finding.severity == "error":
-            raise InputError(finding.code, finding.message, target=target)
+            about_carrier = separate and finding.code in {"invalid_carrier", "missing_carrier"}
+            raise InputError(
+                finding.code, finding.message, target="--carrier" if about_carrier else target
+            )
     return label
+
+
+def _shortened(text: str) -> str:
+    return repr(text) if len(text) <= 40 else repr(text[:37]) + "..."
 
 
 def run_create(app_ctx: AppContext, arguments: CreateArguments) -> int:

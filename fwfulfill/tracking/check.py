@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from fwfulfill.carriers import carrier_by_key
+from fwfulfill.constants import MAX_LABEL_LENGTH
 from fwfulfill.tracking.carrier_formats import (
     S10_DELIVERERS,
     S10_FORMAT,
@@ -67,6 +68,12 @@ def _text_problem(raw: str, number: str) -> Finding | None:
             f"{raw.strip()} is Excel's scientific notation: the real digits are lost. {_TEXT_HINT}"
         )
         return Finding("excel_scientific_notation", "error", message)
+    if len(number) > MAX_LABEL_LENGTH:
+        message = (
+            f"the tracking number is {len(number)} characters long; no carrier's has more than "
+            f"{MAX_LABEL_LENGTH}."
+        )
+        return Finding("invalid_tracking", "error", message)
     if _TRACKING_CHARACTERS.fullmatch(number) is None:
         message = (
             f"{raw.strip()!r} has characters no tracking number uses (only letters and digits)."
