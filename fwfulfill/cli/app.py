@@ -45,7 +45,22 @@ def hoist_global_options(args: list[str]) -> list[str]:
     return front + rest
 
 
-class FwfulfillGroup(TyperGroup):
+class SuggestOnceGroup(TyperGroup):
+    """A command group whose "No such command" error suggests a close name once: typer before 0.26
+    writes "Did you mean ...?" into the message, and click 8.4+ adds its own when it prints it."""
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        try:
+            return super().resolve_command(ctx, args)
+        except Exception as error:  # click's UsageError; typer >= 0.26 has its own copy of click
+            if "Did you mean" in str(getattr(error, "message", "")) and hasattr(
+                error, "possibilities"
+            ):
+                error.possibilities = None
+            raise
+
+
+class FwfulfillGroup(SuggestOnceGroup):
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         return list(super().parse_args(ctx, hoist_global_options(list(args))))
 
@@ -120,14 +135,14 @@ def _register() -> None:
     from fwfulfill.cli.reference import carriers, template
     from fwfulfill.cli.sandbox import app as sandbox_app
 
-    app.add_typer(auth_app, name="auth")
+    app.add_typer(auth_app, name="auth", cls=SuggestOnceGroup)
     app.command("create")(create)
     app.command("from-csv")(from_csv)
-    app.add_typer(orders_app, name="orders")
+    app.add_typer(orders_app, name="orders", cls=SuggestOnceGroup)
     app.command("history")(history)
     app.command("template")(template)
     app.command("carriers")(carriers)
-    app.add_typer(sandbox_app, name="sandbox")
+    app.add_typer(sandbox_app, name="sandbox", cls=SuggestOnceGroup)
 
 
 _register()
