@@ -6,7 +6,7 @@ or keyring. Each command imports what it needs when it runs.
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 import typer
 from typer.core import TyperGroup
@@ -86,7 +86,7 @@ def _show_version(value: bool) -> None:
 @app.callback()
 def root(
     ctx: typer.Context,
-    profile: Optional[str] = typer.Option(  # noqa: UP045 - typer on Python 3.10 needs Optional
+    profile: str | None = typer.Option(
         None,
         "--profile",
         metavar="NAME",
@@ -95,10 +95,10 @@ def root(
     sandbox: bool = typer.Option(
         False, "--sandbox", help="Use the built-in sandbox shop: offline, no credentials needed."
     ),
-    api_url: Optional[str] = typer.Option(  # noqa: UP045
+    api_url: str | None = typer.Option(
         None, "--api-url", metavar="URL", help="Another API base URL (https, or http to localhost)."
     ),
-    output: Optional[OutputFormat] = typer.Option(  # noqa: UP045
+    output: OutputFormat | None = typer.Option(
         None,
         "--output",
         "-o",

@@ -12,7 +12,7 @@ import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import IO, TYPE_CHECKING, Any, Optional, TypeVar
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 import typer
 
@@ -75,7 +75,7 @@ _LOGIN_HELP = (
 @app.command("login", help=_LOGIN_HELP)
 def login(
     ctx: typer.Context,
-    username: Optional[str] = typer.Option(  # noqa: UP045 - typer on Python 3.10 needs Optional
+    username: str | None = typer.Option(
         None, "--username", "-u", metavar="USER", help="The API username (asked for if not given)."
     ),
     password_stdin: bool = typer.Option(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
 import typer
 
 from fwfulfill.cli.context import AppContext
@@ -25,13 +23,13 @@ def create(
     all_items: bool = typer.Option(
         False, "--all", help="Every item of the order at its ordered quantity (instead of --item)."
     ),
-    tracking: Optional[str] = typer.Option(  # noqa: UP045 - typer on Python 3.10 needs Optional
+    tracking: str | None = typer.Option(
         None, "--tracking", "-t", metavar="CARRIER:NUMBER", help="Carrier and tracking number."
     ),
-    carrier: Optional[str] = typer.Option(  # noqa: UP045
+    carrier: str | None = typer.Option(
         None, "--carrier", metavar="CARRIER", help="The carrier, with --tracking-number."
     ),
-    tracking_number: Optional[str] = typer.Option(  # noqa: UP045
+    tracking_number: str | None = typer.Option(
         None, "--tracking-number", metavar="NUMBER", help="The tracking number, with --carrier."
     ),
     dry_run: bool = typer.Option(
