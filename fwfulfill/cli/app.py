@@ -13,36 +13,8 @@ from typer.core import TyperGroup
 
 from fwfulfill import __version__
 from fwfulfill.cli.context import AppContext
+from fwfulfill.cli.global_options import hoist_global_options
 from fwfulfill.cli.output import Output, OutputFormat
-
-# Global options, accepted before or after the command (`fwfulfill create ... -o json`).
-_GLOBAL_FLAGS = frozenset({"--sandbox", "--no-color", "--verbose"})
-_GLOBAL_VALUED = frozenset({"--profile", "--api-url", "--output", "-o"})
-
-
-def hoist_global_options(args: list[str]) -> list[str]:
-    """Move global options found after the command name to the front, where the root parses them."""
-    front: list[str] = []
-    rest: list[str] = []
-    index = 0
-    while index < len(args):
-        token = args[index]
-        if token == "--":
-            rest.extend(args[index:])
-            break
-        name = token.split("=", 1)[0]
-        is_flag = token in _GLOBAL_FLAGS or (token.startswith("-v") and set(token[1:]) == {"v"})
-        if is_flag or (name in _GLOBAL_VALUED and "=" in token):
-            front.append(token)
-        elif token in _GLOBAL_VALUED and index + 1 < len(args):
-            front.extend(args[index : index + 2])
-            index += 1
-        elif token.startswith("-o") and len(token) > 2 and not token.startswith("--"):
-            front.append(token)
-        else:
-            rest.append(token)
-        index += 1
-    return front + rest
 
 
 class SuggestOnceGroup(TyperGroup):
@@ -148,5 +120,15 @@ def _register() -> None:
 _register()
 
 
-def main() -> None:
+def run() -> None:
     app(prog_name="fwfulfill")
+
+
+def main() -> None:
+    """`fwfulfill`: a TAB is answered from the completion table, the rest by the Typer app."""
+    import os
+
+    from fwfulfill.cli.completion import exit_if_answered
+
+    exit_if_answered(os.environ)
+    run()
