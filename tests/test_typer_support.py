@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -95,6 +96,11 @@ def typer_answer(env: dict[str, str]) -> tuple[str, int]:
     return result.stdout, result.exit_code
 
 
+def items(text: str) -> list[str]:
+    """The completions in an answer, one a line, sorted (zsh's are inside `_arguments '...'`)."""
+    return sorted(text.removeprefix("_arguments '*: :((").replace("))'\n", "\n").splitlines())
+
+
 def typer_version() -> tuple[int, ...]:
     from importlib.metadata import version
 
@@ -116,7 +122,12 @@ def test_completion_from_the_table_answers_as_typer_does(request_: str) -> None:
     cases = COMPLETIONS + (PATH_COMPLETIONS if typer_version() >= (0, 26) else [])
     for args, incomplete in cases:
         env = completion_env(request_, args, incomplete)
-        assert answer(env) == typer_answer(env), (args, incomplete)
+        answered = answer(env)
+        assert answered is not None, (args, incomplete)
+        text, code = answered
+        typer_text, typer_code = typer_answer(env)
+        # Same items; click lists -h/--help in an order that changes from run to run (a set).
+        assert (items(text), code) == (items(typer_text), typer_code), (args, incomplete)
 
 
 @pytest.mark.parametrize(("args", "incomplete"), LEFT_TO_TYPER)
@@ -156,3 +167,27 @@ def test_a_completion_tab_imports_neither_typer_nor_http_models_nor_keyring() ->
     line = next(line for line in result.stderr.splitlines() if line.startswith("MODULES="))
     loaded = set(line.removeprefix("MODULES=").split(","))
     assert not loaded & {"typer", "click", "rich", "httpx", "pydantic", "keyring"}
+
+
+# ---- help of one command, shown without parsing the root's options -------------------------------
+
+
+def run_console_script(*args: str) -> subprocess.CompletedProcess[str]:
+    fwfulfill = Path(sys.executable).parent / "fwfulfill"
+    env = {**os.environ, "COLUMNS": "100", "NO_COLOR": "1"}
+    return subprocess.run(
+        [str(fwfulfill), *args], capture_output=True, text=True, env=env, timeout=60, check=False
+    )
+
+
+@pytest.mark.parametrize(
+    "command", [["create"], ["from-csv"], ["orders"], ["orders", "list"], ["auth", "login"]]
+)
+def test_help_of_a_command_is_the_same_when_the_root_options_are_skipped(
+    command: list[str],
+) -> None:
+    quick = run_console_script(*command, "--help")  # the root's options are not parsed
+    parsed = run_console_script("--sandbox", *command, "-h")  # a root option: the usual way
+    assert quick.returncode == parsed.returncode == 0, quick.stderr + parsed.stderr
+    assert quick.stdout == parsed.stdout
+    assert f"Usage: fwfulfill {' '.join(command)} [OPTIONS]" in quick.stdout

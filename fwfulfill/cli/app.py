@@ -6,9 +6,11 @@ or keyring. Each command imports what it needs when it runs.
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import typer
+import typer.main
 from typer.core import TyperGroup
 
 from fwfulfill import __version__
@@ -121,7 +123,38 @@ _register()
 
 
 def run() -> None:
+    show_help_without_root_options(sys.argv[1:])
     app(prog_name="fwfulfill")
+
+
+def show_help_without_root_options(args: list[str]) -> None:
+    """`fwfulfill [GROUP] COMMAND --help`: print that help without parsing the root's options.
+
+    Help needs none of them, and from typer 0.26 on, parsing them builds a pydantic validator for
+    each (about 0.1 s, and pydantic on the help path). Exits when it printed the help; returns for
+    any other ARGS, which the app then parses as usual.
+    """
+    if len(args) < 2 or args[-1] not in ("-h", "--help"):
+        return
+    if any(name.startswith("-") for name in args[:-1]):
+        return
+    command: Any = typer.main.get_command(app)
+    context = command.context_class(command, info_name="fwfulfill", **command.context_settings)
+    *groups, last = args[:-1]
+    for name in groups:
+        command = _subcommand(command, context, name)
+        if command is None:
+            return
+        context = command.context_class(
+            command, info_name=name, parent=context, **command.context_settings
+        )
+    target = _subcommand(command, context, last)
+    if target is not None:
+        target.main([args[-1]], prog_name=last, parent=context)
+
+
+def _subcommand(group: Any, context: Any, name: str) -> Any:
+    return group.get_command(context, name) if hasattr(group, "get_command") else None
 
 
 def main() -> None:

@@ -275,7 +275,7 @@ def _entry(command: Any, context: Any) -> CommandEntry:
     return {
         "help": command.get_short_help_str(),
         "hidden": bool(command.hidden),
-        "options": [_option(p) for p in params if p.param_type_name == "option"],
+        "options": [_option(p, context) for p in params if p.param_type_name == "option"],
         "arguments": [_argument(p) for p in params if p.param_type_name == "argument"],
         "commands": commands,
     }
@@ -291,12 +291,15 @@ def _choices(param: Any) -> tuple[list[str] | None, bool]:
     return values, bool(getattr(source, "case_sensitive", True))
 
 
-def _option(param: Any) -> OptionEntry:
+def _option(param: Any, context: Any) -> OptionEntry:
     choices, case_sensitive = _choices(param)
     if param.nargs != 1:
         raise ValueError(f"{param.opts}: nargs {param.nargs} is not in the completion table")
+    opts = list(param.opts)
+    if param.name == "help":  # click builds these from a set: its order changes between runs
+        opts = [name for name in context.help_option_names if name in opts]
     return {
-        "opts": list(param.opts),
+        "opts": opts,
         "secondary": list(param.secondary_opts),
         "help": param.help,
         "takes_value": not (param.is_flag or param.count),
