@@ -16,47 +16,45 @@ answers against Typer's own.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypedDict
 
-if TYPE_CHECKING:
-    from pathlib import Path
 from fwfulfill.cli.global_options import hoist_global_options
+
+TYPE_CHECKING = False  # not typing's: importing typing costs a TAB about 10 ms
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from pathlib import Path
+    from typing import Any, TypeAlias, TypedDict
+
+    class OptionEntry(TypedDict):
+        opts: list[str]
+        secondary: list[str]
+        help: str | None
+        takes_value: bool  # False for flags and counters
+        multiple: bool
+        eager: bool  # --help, --version: they act even while completing, so Typer answers
+        hidden: bool
+        dynamic: bool  # has its own autocompletion function: Typer answers
+        choices: list[str] | None
+        case_sensitive: bool
+
+    class ArgumentEntry(TypedDict):
+        nargs: int
+        dynamic: bool
+        choices: list[str] | None
+        case_sensitive: bool
+
+    class CommandEntry(TypedDict):
+        help: str  # the short help Typer shows beside a command name
+        hidden: bool
+        options: list[OptionEntry]
+        arguments: list[ArgumentEntry]
+        commands: dict[str, CommandEntry]
+
+    Item: TypeAlias = tuple[str, str | None]  # a completion and its help
 
 COMPLETE_VAR = "_FWFULFILL_COMPLETE"
 _WHITESPACE = re.compile(r"\s")
 _SHELLS = ("bash", "zsh", "fish", "powershell", "pwsh")
-
-
-class OptionEntry(TypedDict):
-    opts: list[str]
-    secondary: list[str]
-    help: str | None
-    takes_value: bool  # False for flags and counters
-    multiple: bool
-    eager: bool  # --help, --version: they act even while completing, so Typer answers
-    hidden: bool
-    dynamic: bool  # has its own autocompletion function: Typer answers
-    choices: list[str] | None
-    case_sensitive: bool
-
-
-class ArgumentEntry(TypedDict):
-    nargs: int
-    dynamic: bool
-    choices: list[str] | None
-    case_sensitive: bool
-
-
-class CommandEntry(TypedDict):
-    help: str  # the short help Typer shows beside a command name
-    hidden: bool
-    options: list[OptionEntry]
-    arguments: list[ArgumentEntry]
-    commands: dict[str, CommandEntry]
-
-
-Item = tuple[str, str | None]  # a completion and its help
 
 
 class _Unsure(Exception):
@@ -334,7 +332,7 @@ def render_table(table: CommandEntry) -> str:
         "The commands and options shell completion answers from (see completion.py).\n"
         '"""\n\n'
         "from __future__ import annotations\n\n"
-        "from typing import TYPE_CHECKING\n\n"
+        "TYPE_CHECKING = False  # not typing's: a TAB would pay for importing it\n"
         "if TYPE_CHECKING:\n"
         "    from fwfulfill.cli.completion import CommandEntry\n\n"
         f"TABLE: CommandEntry = {body}\n"

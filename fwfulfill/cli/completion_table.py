@@ -5,8 +5,7 @@ The commands and options shell completion answers from (see completion.py).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+TYPE_CHECKING = False  # not typing's: a TAB would pay for importing it
 if TYPE_CHECKING:
     from fwfulfill.cli.completion import CommandEntry
 
