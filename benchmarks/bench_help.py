@@ -2,8 +2,8 @@
 same thing done by the smallest Typer app (minimal_typer_app.py) with the same interpreter.
 
 Every round runs all cases once, in a shuffled order, after a few warm-up rounds; the ratio is
-taken per round (fwfulfill / minimal) and its median reported. Goal: `--help` at most 1.25x the
-minimal app.
+taken per round (fwfulfill / minimal) and its median reported. Goals: `--help` at most 1.25x the
+minimal app; one TAB of completion at most 120 ms (median).
 
     python benchmarks/bench_help.py [--repeat 30] [--warmup 3]
 """
@@ -29,6 +29,7 @@ from measure import (
 )
 
 GOAL_HELP_RATIO = 1.25
+GOAL_TAB_SECONDS = 0.120
 MINIMAL = str(BENCH_DIR / "minimal_typer_app.py")
 
 
@@ -130,6 +131,10 @@ def main() -> None:
     help_ratio = ratios["fwfulfill --help"].median
     verdict = "meets" if help_ratio <= GOAL_HELP_RATIO else "MISSES"
     print(f"--help ratio {help_ratio:.2f}x {verdict} the goal of <= {GOAL_HELP_RATIO}x")
+    tab = spreads["fwfulfill completion"].median
+    tab_verdict = "meets" if tab <= GOAL_TAB_SECONDS else "MISSES"
+    goal_ms = GOAL_TAB_SECONDS * 1000
+    print(f"one TAB {tab * 1000:.1f} ms {tab_verdict} the goal of <= {goal_ms:.0f} ms")
 
     path = write_results(
         "bench_help" + ("_no_bytecode_cache" if args.no_bytecode_cache else ""),
@@ -139,6 +144,8 @@ def main() -> None:
             "bytecode_cache": not args.no_bytecode_cache,
             "goal_help_ratio": GOAL_HELP_RATIO,
             "help_ratio_meets_goal": help_ratio <= GOAL_HELP_RATIO,
+            "goal_tab_seconds": GOAL_TAB_SECONDS,
+            "tab_meets_goal": tab <= GOAL_TAB_SECONDS,
             "wall_seconds": {name: spread.as_dict() for name, spread in spreads.items()},
             "ratios": {name: spread.as_dict() for name, spread in ratios.items()},
             "raw_seconds": times,

@@ -1,5 +1,5 @@
 """`python -m fwfulfill` runs the command-line interface."""
 
-from fwfulfill.cli.app import main
+from fwfulfill.cli.entry import main
 
 main()

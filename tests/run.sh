@@ -10,6 +10,8 @@ if [ ! -x .venv/bin/python ]; then
     python3 -m venv .venv
 fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+# Test on the newest typer the range allows (typer is not pinned): what `pip install fwfulfill` gets.
+.venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade typer
 
 # Everything but the real-keyring tests (pytest exits non-zero when it collects nothing).
 .venv/bin/python -m pytest -m "not keyring_real" "$@"

@@ -227,7 +227,12 @@ def test_ctrl_c_finishes_what_is_in_flight_and_says_how_to_resume(
         "json",
     ]
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    time.sleep(1.5)
+    # Ctrl-C once the shop has the first fulfillment (a fixed sleep lost the race on a busy box).
+    deadline = time.monotonic() + 60
+    while not any(f["trackingNumber"].startswith("GLS") for f in shop.fulfillments()):
+        assert process.poll() is None, "fwfulfill ended before sending anything"
+        assert time.monotonic() < deadline, "no fulfillment was sent within 60 s"
+        time.sleep(0.05)
     process.send_signal(signal.SIGINT)
     stdout, stderr = process.communicate(timeout=60)
     assert process.returncode == 130, stderr.decode()

@@ -6,46 +6,35 @@ or keyring. Each command imports what it needs when it runs.
 
 from __future__ import annotations
 
-from typing import Any, Optional
+import sys
+from typing import Any
 
 import typer
+import typer.main
 from typer.core import TyperGroup
 
 from fwfulfill import __version__
 from fwfulfill.cli.context import AppContext
+from fwfulfill.cli.global_options import hoist_global_options
 from fwfulfill.cli.output import Output, OutputFormat
 
-# Global options, accepted before or after the command (`fwfulfill create ... -o json`).
-_GLOBAL_FLAGS = frozenset({"--sandbox", "--no-color", "--verbose"})
-_GLOBAL_VALUED = frozenset({"--profile", "--api-url", "--output", "-o"})
+
+class SuggestOnceGroup(TyperGroup):
+    """A command group whose "No such command" error suggests a close name once: typer before 0.26
+    writes "Did you mean ...?" into the message, and click 8.4+ adds its own when it prints it."""
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        try:
+            return super().resolve_command(ctx, args)
+        except Exception as error:  # click's UsageError; typer >= 0.26 has its own copy of click
+            if "Did you mean" in str(getattr(error, "message", "")) and hasattr(
+                error, "possibilities"
+            ):
+                error.possibilities = None
+            raise
 
 
-def hoist_global_options(args: list[str]) -> list[str]:
-    """Move global options found after the command name to the front, where the root parses them."""
-    front: list[str] = []
-    rest: list[str] = []
-    index = 0
-    while index < len(args):
-        token = args[index]
-        if token == "--":
-            rest.extend(args[index:])
-            break
-        name = token.split("=", 1)[0]
-        is_flag = token in _GLOBAL_FLAGS or (token.startswith("-v") and set(token[1:]) == {"v"})
-        if is_flag or (name in _GLOBAL_VALUED and "=" in token):
-            front.append(token)
-        elif token in _GLOBAL_VALUED and index + 1 < len(args):
-            front.extend(args[index : index + 2])
-            index += 1
-        elif token.startswith("-o") and len(token) > 2 and not token.startswith("--"):
-            front.append(token)
-        else:
-            rest.append(token)
-        index += 1
-    return front + rest
-
-
-class FwfulfillGroup(TyperGroup):
+class FwfulfillGroup(SuggestOnceGroup):
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         return list(super().parse_args(ctx, hoist_global_options(list(args))))
 
@@ -71,7 +60,7 @@ def _show_version(value: bool) -> None:
 @app.callback()
 def root(
     ctx: typer.Context,
-    profile: Optional[str] = typer.Option(  # noqa: UP045 - typer on Python 3.10 needs Optional
+    profile: str | None = typer.Option(
         None,
         "--profile",
         metavar="NAME",
@@ -80,10 +69,10 @@ def root(
     sandbox: bool = typer.Option(
         False, "--sandbox", help="Use the built-in sandbox shop: offline, no credentials needed."
     ),
-    api_url: Optional[str] = typer.Option(  # noqa: UP045
+    api_url: str | None = typer.Option(
         None, "--api-url", metavar="URL", help="Another API base URL (https, or http to localhost)."
     ),
-    output: Optional[OutputFormat] = typer.Option(  # noqa: UP045
+    output: OutputFormat | None = typer.Option(
         None,
         "--output",
         "-o",
@@ -120,18 +109,59 @@ def _register() -> None:
     from fwfulfill.cli.reference import carriers, template
     from fwfulfill.cli.sandbox import app as sandbox_app
 
-    app.add_typer(auth_app, name="auth")
+    app.add_typer(auth_app, name="auth", cls=SuggestOnceGroup)
     app.command("create")(create)
     app.command("from-csv")(from_csv)
-    app.add_typer(orders_app, name="orders")
+    app.add_typer(orders_app, name="orders", cls=SuggestOnceGroup)
     app.command("history")(history)
     app.command("template")(template)
     app.command("carriers")(carriers)
-    app.add_typer(sandbox_app, name="sandbox")
+    app.add_typer(sandbox_app, name="sandbox", cls=SuggestOnceGroup)
 
 
 _register()
 
 
-def main() -> None:
+def run() -> None:
+    show_help_without_root_options(sys.argv[1:])
     app(prog_name="fwfulfill")
+
+
+def show_help_without_root_options(args: list[str]) -> None:
+    """`fwfulfill [GROUP] COMMAND --help`: print that help without parsing the root's options.
+
+    Help needs none of them, and from typer 0.26 on, parsing them builds a pydantic validator for
+    each (about 0.1 s, and pydantic on the help path). Exits when it printed the help; returns for
+    any other ARGS, which the app then parses as usual.
+    """
+    if len(args) < 2 or args[-1] not in ("-h", "--help"):
+        return
+    if any(name.startswith("-") for name in args[:-1]):
+        return
+    command: Any = typer.main.get_command(app)
+    context = command.context_class(command, info_name="fwfulfill", **command.context_settings)
+    *groups, last = args[:-1]
+    for name in groups:
+        command = _subcommand(command, context, name)
+        if command is None:
+            return
+        context = command.context_class(
+            command, info_name=name, parent=context, **command.context_settings
+        )
+    target = _subcommand(command, context, last)
+    if target is not None:
+        target.main([args[-1]], prog_name=last, parent=context)
+
+
+def _subcommand(group: Any, context: Any, name: str) -> Any:
+    return group.get_command(context, name) if hasattr(group, "get_command") else None
+
+
+def main() -> None:
+    """`fwfulfill`: a TAB is answered from the completion table, the rest by the Typer app."""
+    import os
+
+    from fwfulfill.cli.completion import exit_if_answered
+
+    exit_if_answered(os.environ)
+    run()

@@ -11,7 +11,7 @@ import dataclasses
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import IO, TYPE_CHECKING, Any, Optional, TypeVar
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 import typer
 
@@ -72,7 +72,7 @@ _LOGIN_HELP = (
 @app.command("login", help=_LOGIN_HELP)
 def login(
     ctx: typer.Context,
-    username: Optional[str] = typer.Option(  # noqa: UP045 - typer on Python 3.10 needs Optional
+    username: str | None = typer.Option(
         None, "--username", "-u", metavar="USER", help="The API username (asked for if not given)."
     ),
     password_stdin: bool = typer.Option(
@@ -187,10 +187,30 @@ def _password_from(stream: IO[str]) -> str:
 
 
 def _ask(prompt: str, *, hide: bool = False) -> str:
+    if hide:
+        return _ask_hidden(prompt)
     try:
-        return str(typer.prompt(prompt, hide_input=hide, err=True))
+        return str(typer.prompt(prompt, err=True))
     except typer.Abort:  # Ctrl-C or end of input at the prompt
         raise KeyboardInterrupt from None
+
+
+def _ask_hidden(prompt: str) -> str:
+    """Ask for a secret with getpass showing the whole prompt, so it appears only once echo is off.
+
+    typer >= 0.26 prints all but the prompt's last character before getpass turns echo off and
+    flushes the input: a password typed as soon as "password:" shows would be echoed, then lost.
+    """
+    import getpass
+
+    while True:
+        try:
+            answer = getpass.getpass(f"{prompt}: ", stream=sys.stderr)
+        except (KeyboardInterrupt, EOFError):  # Ctrl-C or end of input at the prompt
+            sys.stderr.write("\n")  # getpass ends no line when it is interrupted
+            raise KeyboardInterrupt from None
+        if answer:
+            return answer
 
 
 def _check_login(app_ctx: AppContext, credentials: Credentials, url: str) -> Shop:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -22,10 +21,10 @@ def from_csv(
     offline: bool = typer.Option(
         False, "--offline", help="Check the file alone (no API, no credentials); implies --dry-run."
     ),
-    encoding: Optional[str] = typer.Option(  # noqa: UP045 - typer on Python 3.10 needs Optional
+    encoding: str | None = typer.Option(
         None, "--encoding", help="Force an encoding (default: UTF-8, else cp1252 with a warning)."
     ),
-    delimiter: Optional[str] = typer.Option(  # noqa: UP045
+    delimiter: str | None = typer.Option(
         None, "--delimiter", help="Force the delimiter: ',', ';', tab or '|' (default: sniffed)."
     ),
     column_map: list[str] = typer.Option(
@@ -35,10 +34,10 @@ def from_csv(
         help="Use COLUMN for FIELD (order, tracking, carrier, service, sku, variant, quantity). "
         "Repeatable.",
     ),
-    rate: Optional[str] = typer.Option(  # noqa: UP045
+    rate: str | None = typer.Option(
         None, "--rate", metavar="N/SECONDS", help="Request limit (default 100/10, the shop's)."
     ),
-    concurrency: Optional[int] = typer.Option(  # noqa: UP045
+    concurrency: int | None = typer.Option(
         None,
         "--concurrency",
         min=1,
@@ -53,7 +52,7 @@ def from_csv(
         help="Send once more the fulfillments an earlier run left uncertain (check the dashboard "
         "first).",
     ),
-    report: Optional[Path] = typer.Option(  # noqa: UP045
+    report: Path | None = typer.Option(
         None,
         "--report",
         metavar="FILE.csv",

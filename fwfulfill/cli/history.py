@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
 import typer
 
 from fwfulfill.cli.context import AppContext
@@ -12,10 +10,10 @@ from fwfulfill.cli.failure import failures_rendered
 
 def history(
     ctx: typer.Context,
-    order: Optional[str] = typer.Argument(  # noqa: UP045 - typer on Python 3.10 needs Optional
+    order: str | None = typer.Argument(
         None, metavar="[ORDER]", help="Only this order (UUID or friendly id)."
     ),
-    run: Optional[str] = typer.Option(  # noqa: UP045
+    run: str | None = typer.Option(
         None, "--run", metavar="RUN", help="Only what this run sent (its id is in its summary)."
     ),
 ) -> None:

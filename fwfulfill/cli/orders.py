@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta, timezone
-from typing import Optional
 
 import typer
 
@@ -64,13 +63,13 @@ def list_orders(
         metavar="STATUS",
         help=_STATUS_HELP,
     ),
-    since: Optional[str] = typer.Option(  # noqa: UP045
+    since: str | None = typer.Option(
         None,
         "--since",
         metavar="WHEN",
         help="Created after: 2026-11-01, 2026-11-01T08:00Z, 7d, 24h.",
     ),
-    email: Optional[str] = typer.Option(None, "--email", help="Only this customer's orders."),  # noqa: UP045
+    email: str | None = typer.Option(None, "--email", help="Only this customer's orders."),
     limit: int = typer.Option(50, "--limit", "-n", min=1, help="At most this many orders."),
 ) -> None:
     """List orders, newest first, 100 per request."""

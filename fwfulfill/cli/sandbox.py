@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -36,24 +36,24 @@ def serve(
     ctx: typer.Context,
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
     port: int = typer.Option(8787, "--port", min=0, max=65535, help="Port (0: any free port)."),
-    seed: Optional[Path] = SEED_OPTION,  # noqa: UP045
-    latency: Optional[str] = typer.Option(  # noqa: UP045
+    seed: Path | None = SEED_OPTION,
+    latency: str | None = typer.Option(
         None, "--latency", metavar="SECONDS", help="Added latency: 0.2, 0.1-0.3 or 100ms-300ms."
     ),
-    rate: Optional[str] = typer.Option(  # noqa: UP045
+    rate: str | None = typer.Option(
         None,
         "--rate",
         metavar="N/SECONDS",
         help="Rate limit per shop (default 100/10); add ',delay' to delay instead of refuse, "
         "',retry-after' to send Retry-After; 'off' for none.",
     ),
-    faults: Optional[str] = typer.Option(  # noqa: UP045
+    faults: str | None = typer.Option(
         None,
         "--faults",
         metavar="SPEC",
         help="Injected faults, e.g. 5xx=0.1,stall=0.05,drop=0.05,reset=0.05,burst=0.01,seed=7.",
     ),
-    option: Optional[str] = typer.Option(  # noqa: UP045
+    option: str | None = typer.Option(
         None,
         "--option",
         metavar="NAME=VALUE,...",
@@ -108,7 +108,7 @@ def serve(
 
 
 @app.command("reset")
-def reset(ctx: typer.Context, seed: Optional[Path] = SEED_OPTION) -> None:  # noqa: UP045
+def reset(ctx: typer.Context, seed: Path | None = SEED_OPTION) -> None:
     """Start the --sandbox shop over (from the demo shop or a seed file)."""
     app_ctx: AppContext = ctx.obj
     with failures_rendered(app_ctx.output):

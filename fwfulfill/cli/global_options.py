@@ -1,0 +1,32 @@
+"""The options of the `fwfulfill` root that may also be written after the command, and the step that
+moves them to the front. Light: shell completion uses it without importing Typer."""
+
+from __future__ import annotations
+
+GLOBAL_FLAGS = frozenset({"--sandbox", "--no-color", "--verbose"})
+GLOBAL_VALUED = frozenset({"--profile", "--api-url", "--output", "-o"})
+
+
+def hoist_global_options(args: list[str]) -> list[str]:
+    """Move global options found after the command name to the front, where the root parses them."""
+    front: list[str] = []
+    rest: list[str] = []
+    index = 0
+    while index < len(args):
+        token = args[index]
+        if token == "--":
+            rest.extend(args[index:])
+            break
+        name = token.split("=", 1)[0]
+        is_flag = token in GLOBAL_FLAGS or (token.startswith("-v") and set(token[1:]) == {"v"})
+        if is_flag or (name in GLOBAL_VALUED and "=" in token):
+            front.append(token)
+        elif token in GLOBAL_VALUED and index + 1 < len(args):
+            front.extend(args[index : index + 2])
+            index += 1
+        elif token.startswith("-o") and len(token) > 2 and not token.startswith("--"):
+            front.append(token)
+        else:
+            rest.append(token)
+        index += 1
+    return front + rest
