@@ -200,10 +200,75 @@ _ENTRIES: tuple[Entry, ...] = (
     _api(
         "OUTCOME_UNCERTAIN",
         "Outcome uncertain",
-        "The request was sent but its answer was lost; a check found that the items may already "
-        "be fulfilled ({fulfillable} left).",
-        "Look at the order in the Fourthwall dashboard before sending it again.",
+        "The fulfillment was sent but its answer was lost, so fwfulfill cannot tell whether "
+        "Fourthwall created it. It is not sent again on its own: a second send could create a "
+        "second fulfillment and email the customer twice.",
+        "Open the order in the Fourthwall dashboard. If this tracking number is on it, nothing to "
+        "do. If not, run the same command with --recheck-uncertain to send it once more.",
         ExitCode.BATCH_INCOMPLETE,
+    ),
+    # Why a fulfillment is `uncertain`: the message beside OUTCOME_UNCERTAIN, case by case.
+    _api(
+        "uncertain_partial_box",
+        "Outcome uncertain: not re-sent",
+        "The answer was lost ({failure}). This box holds only part of what is left of the order, "
+        "so if the first send went through, sending it again would create a second fulfillment; "
+        "it was not sent again.",
+        "Open the order in the dashboard; if the tracking number is not on it, run again with "
+        "--recheck-uncertain.",
+        ExitCode.BATCH_INCOMPLETE,
+    ),
+    _api(
+        "uncertain_partial_box_earlier_run",
+        "Outcome uncertain: not re-sent",
+        "An earlier run sent this box and stopped before its answer was recorded. The box holds "
+        "only part of what is left of the order, so if that send went through, sending it again "
+        "would create a second fulfillment; it was not sent again.",
+        "Open the order in the dashboard; if the tracking number is not on it, run again with "
+        "--recheck-uncertain.",
+        ExitCode.BATCH_INCOMPLETE,
+    ),
+    _api(
+        "uncertain_quantity_gone",
+        "Outcome uncertain: most likely created",
+        "The answer was lost ({failure}) and a re-check found only {fulfillable} left of these "
+        "items: the first send most likely went through.",
+        "Open the order in the dashboard; if the tracking number is not on it, run again with "
+        "--recheck-uncertain.",
+        ExitCode.BATCH_INCOMPLETE,
+    ),
+    _api(
+        "uncertain_no_answer_twice",
+        "Outcome uncertain: no answer twice",
+        "The answer was lost ({failure}), then lost again on the one re-check ({second_failure}).",
+        "Open the order in the dashboard; if the tracking number is not on it, run again with "
+        "--recheck-uncertain.",
+        ExitCode.BATCH_INCOMPLETE,
+    ),
+    _api(
+        "uncertain_recheck_not_sent",
+        "Outcome uncertain: re-check not sent",
+        "The answer was lost ({failure}) and the re-check could not be sent (stopped, rate "
+        "limited or no connection).",
+        "Run the same command again (with --recheck-uncertain if it was uncertain before).",
+        ExitCode.BATCH_INCOMPLETE,
+    ),
+    _api(
+        "uncertain_earlier_run",
+        "Outcome uncertain: held back",
+        "An earlier run could not tell whether this was created, so it is not sent again.",
+        "Open the order in the dashboard; if the tracking number is not on it, run again with "
+        "--recheck-uncertain.",
+        ExitCode.BATCH_INCOMPLETE,
+    ),
+    _api(
+        "recheck_uncertain_risk",
+        "Uncertain fulfillments sent again",
+        "--recheck-uncertain: {count} fulfillment(s) an earlier run left uncertain are sent "
+        "again. If one did go through, sending it again can create a second fulfillment and email "
+        "the customer twice.",
+        "Look at those orders in the Fourthwall dashboard first.",
+        ExitCode.OK,
     ),
     # ---- Input problems (nothing is sent for them) ----
     _api(
@@ -665,6 +730,11 @@ def explain(code: str, fields: dict[str, object] | None = None) -> str:
         except (ValueError, IndexError):
             return text
     return text.format_map(_Missing({}))
+
+
+def explain_with_hint(code: str, fields: dict[str, object] | None = None) -> str:
+    """What happened and what to do, in one message (for outcomes shown without a hint column)."""
+    return f"{explain(code, fields)} {lookup(code).hint}"
 
 
 class _Missing(dict[str, object]):

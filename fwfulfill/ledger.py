@@ -3,7 +3,8 @@
 Fourthwall cannot list fulfillments, so this is the only memory of what was sent. Each send is
 written down before the POST (`sending`) and after its answer, each in its own transaction, so a
 crash at any instant leaves a truthful record: a row still `sending` or `in_doubt` may or may not
-exist at Fourthwall and is re-checked by the next run, never sent blindly.
+exist at Fourthwall: the next run re-checks it only when that cannot double it (see `sending`),
+never sends it blindly.
 """
 
 from __future__ import annotations
@@ -46,9 +47,10 @@ _CHUNK = 400  # keys per query: well under SQLite's limit of bound parameters
 
 # States a fulfillment can be in; the first two mean "exists at Fourthwall".
 DONE_STATES = frozenset({"created", "already_exists"})
-# The answer was lost: the next run re-checks these once, automatically.
+# The answer was lost: the next run re-checks these once if the box is the whole remainder, else
+# makes them uncertain without sending (see `sending`).
 DOUBT_STATES = frozenset({"sending", "in_doubt"})
-# A re-check could not settle it (QUANTITY_TO_HIGH, or the answer lost twice): never sent again
+# Lost and not safely re-sendable, or a re-check could not settle it: never sent again
 # unless the user asks (`--recheck-uncertain`), after looking at the order.
 UNCERTAIN_STATE = "uncertain"
 # Recorded as `sending`, then the run stopped before the request went out.
@@ -651,6 +653,11 @@ class LedgerView:
         entry = self.entry(order_id, tracking_number)
         return entry is not None and entry.state == UNCERTAIN_STATE and not self._recheck
 
+    def recheck_asked(self, order_id: str, tracking_number: str) -> bool:
+        """Left uncertain by an earlier run, and this run was told to send it again."""
+        entry = self.entry(order_id, tracking_number)
+        return entry is not None and entry.state == UNCERTAIN_STATE and self._recheck
+
     def recorded_id(self, order_id: str, tracking_number: str) -> str | None:
         entry = self.entry(order_id, tracking_number)
         return entry.fulfillment_id if entry is not None else None
@@ -676,6 +683,16 @@ class LedgerView:
                 continue
             for variant_id, quantity in entry.items.items():
                 totals[variant_id] += quantity
+        return dict(totals)
+
+    def created_quantities(self, order_id: str) -> dict[str, int]:
+        """Units per variant that certainly exist at Fourthwall by fwfulfill's own sends (created
+        or already existing; nothing in doubt or uncertain)."""
+        totals: dict[str, int] = defaultdict(int)
+        for entry in self._by_order.get(order_id, []):
+            if entry.is_done:
+                for variant_id, quantity in entry.items.items():
+                    totals[variant_id] += quantity
         return dict(totals)
 
 

@@ -86,6 +86,12 @@ class PlannedFulfillment:
     previously_in_doubt: bool = (
         False  # an earlier run lost the answer: re-check, never resend blindly
     )
+    # Takes everything still left of each of its variants (ordered minus what the ledger records as
+    # created, no other box of the plan sharing a variant): if a lost first attempt went through, a
+    # re-send can only be refused, so it may be re-sent automatically. Set by the planner.
+    whole_remainder: bool = False
+    # An earlier run left it uncertain and the user asked (`--recheck-uncertain`) to send it again.
+    recheck_asked: bool = False
     fulfillment_id: str | None = None
     error_code: str | None = None
     error_message: str | None = None

@@ -8,12 +8,12 @@ orders are read before (`order_lookup`) and what fwfulfill already sent comes fr
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from fwfulfill.catalogue import lookup
+from fwfulfill.catalogue import explain_with_hint, lookup
 from fwfulfill.models import SHIPPED_STATUSES, Order, Variant, sendable_id
 from fwfulfill.plan import Plan, PlannedFulfillment, PlannedItem, Problem, Severity, Status
 from fwfulfill.references import ItemReference, OrderReference
@@ -82,6 +82,14 @@ class FulfillmentHistory(Protocol):
         self, order_id: str, *, except_tracking: Iterable[str] = ()
     ) -> Mapping[str, int]: ...
 
+    def created_quantities(self, order_id: str) -> Mapping[str, int]:
+        """Units per variant that certainly exist (created or already existing), nothing else."""
+        ...
+
+    def recheck_asked(self, order_id: str, tracking_number: str) -> bool:
+        """Left uncertain by an earlier run, and the user asked to send it again."""
+        ...
+
 
 class ReferencedHistory(FulfillmentHistory, Protocol):
     def order_id_for(self, reference_key: str) -> str | None: ...
@@ -129,6 +137,12 @@ class NoHistory:
         self, order_id: str, *, except_tracking: Iterable[str] = ()
     ) -> Mapping[str, int]:
         return {}
+
+    def created_quantities(self, order_id: str) -> Mapping[str, int]:
+        return {}
+
+    def recheck_asked(self, order_id: str, tracking_number: str) -> bool:
+        return False
 
 
 @dataclass
@@ -294,10 +308,7 @@ def _plan_order(group: _OrderGroup, history: FulfillmentHistory) -> None:
     for draft in uncertain:
         held = _recorded(draft, history, order.id, label, status=Status.UNCERTAIN, order=order)
         held.error_code = "OUTCOME_UNCERTAIN"
-        held.error_message = (
-            "an earlier run could not tell whether this was created. Check the order in the "
-            "Fourthwall dashboard; --recheck-uncertain sends it once more."
-        )
+        held.error_message = explain_with_hint("uncertain_earlier_run")
         group.fulfillments.append(held)
     for draft in done:
         group.fulfillments.append(_recorded(draft, history, order.id, label, order=order))
@@ -367,9 +378,14 @@ def _plan_order(group: _OrderGroup, history: FulfillmentHistory) -> None:
         )
     _check_sendable_ids(order, resolved, group.problems)
     errors = [p for p in group.problems + group.input_errors if p.severity is Severity.ERROR]
+    whole = _whole_remainder_boxes(resolved, ordered, history.created_quantities(order.id))
     for draft, items in resolved:
         planned = draft.planned(order.id, order.friendly_id, items)
         planned.previously_in_doubt = draft.tracking_number in in_doubt
+        planned.recheck_asked = planned.previously_in_doubt and history.recheck_asked(
+            order.id, draft.tracking_number
+        )
+        planned.whole_remainder = draft.tracking_number in whole
         if errors:
             own = next((p for p in errors if set(p.lines) & set(draft.lines)), None)
             planned.status = Status.BLOCKED
@@ -410,6 +426,36 @@ def _check_sendable_ids(
                         label,
                     )
                 )
+
+
+def _whole_remainder_boxes(
+    resolved: list[tuple[Draft, list[PlannedItem]]],
+    ordered: Mapping[str, int],
+    created: Mapping[str, int],
+) -> set[str]:
+    """Tracking numbers of the boxes that take everything still left of each of their variants.
+
+    "Left" counts only what certainly exists (the ledger's created boxes): a box in doubt or
+    uncertain may not exist, and counting it would let a box look whole that is not. A variant
+    shared with another box of the plan makes both partial, whichever is sent first. Only such a
+    box may be re-sent after a lost answer: if the first send went through, nothing is left and
+    Fourthwall refuses the re-send, whatever its duplicate check does.
+    """
+    boxes_with: Counter[str] = Counter(
+        variant for _, items in resolved for variant in {item.variant_id for item in items}
+    )
+    whole: set[str] = set()
+    for draft, items in resolved:
+        asked: dict[str, int] = defaultdict(int)
+        for item in items:
+            asked[item.variant_id] += item.quantity
+        if asked and all(
+            boxes_with[variant] == 1
+            and quantity == ordered.get(variant, 0) - created.get(variant, 0)
+            for variant, quantity in asked.items()
+        ):
+            whole.add(draft.tracking_number)
+    return whole
 
 
 def _note_held_back(

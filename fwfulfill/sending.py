@@ -1,15 +1,18 @@
 """Sending one planned fulfillment, with the "in doubt" rules of API-NOTES.md.
 
-`POST /fulfillments` has no idempotency key. When its outcome is unknown, the attempt is recorded as
-in doubt first, then re-sent exactly once: `FULFILLMENT_ALREADY_EXISTS` means it exists (with its
-id); `..._QUANTITY_TO_HIGH` means the first attempt most likely went through (uncertain, never a
-user error); anything unknown again is uncertain. Never a loop.
+`POST /fulfillments` has no idempotency key, and what makes Fourthwall answer
+`FULFILLMENT_ALREADY_EXISTS` is unknown. When an answer is lost, the attempt is recorded as in doubt
+first. It is re-sent (exactly once) only when a duplicate is impossible whatever that check does:
+when the box takes everything still left of each of its variants (`whole_remainder`), so a committed
+first attempt makes the re-send fail with `..._QUANTITY_TO_HIGH`. Any other box is uncertain at once
+and is sent again only when the user asks (`--recheck-uncertain`). Never a loop.
 """
 
 from __future__ import annotations
 
 from typing import Protocol
 
+from fwfulfill.catalogue import explain_with_hint
 from fwfulfill.client import ApiClient, Cancelled
 from fwfulfill.errors import ApiError, OutcomeUnknown
 from fwfulfill.models import FulfillmentItem, FulfillmentRequest, ShippingLabel
@@ -17,6 +20,7 @@ from fwfulfill.plan import PlannedFulfillment, Status
 
 ALREADY_EXISTS = "FULFILLMENT_ALREADY_EXISTS"
 QUANTITY_TOO_HIGH = "FULFILLMENT_VARIANT_QUANTITY_TO_HIGH"
+UNCERTAIN = "OUTCOME_UNCERTAIN"
 # Answers after which no other send of the run can succeed either.
 FATAL_CODES = frozenset({"UNAUTHORIZED", "FORBIDDEN"})
 
@@ -51,6 +55,11 @@ def request_for(planned: PlannedFulfillment) -> FulfillmentRequest:
     )
 
 
+def may_resend(planned: PlannedFulfillment) -> bool:
+    """A re-send of this box after a lost answer cannot double it, or the user asked for one."""
+    return planned.whole_remainder or planned.recheck_asked
+
+
 def send_fulfillment(
     client: ApiClient,
     planned: PlannedFulfillment,
@@ -59,12 +68,17 @@ def send_fulfillment(
     previously_in_doubt: bool = False,
 ) -> None:
     """Send `planned` and set its outcome; `previously_in_doubt` when an earlier run lost the
-    answer (then this send is that one re-check)."""
+    answer (then this send is that one re-check, if a re-send is safe)."""
     request = request_for(planned)
-    journal.sending(planned)
     if previously_in_doubt:
+        if not may_resend(planned):
+            _uncertain(planned, "uncertain_partial_box_earlier_run")
+            journal.finished(planned)
+            return
+        journal.sending(planned)
         _recheck(client, request, planned, journal, "in doubt from an earlier run")
         return
+    journal.sending(planned)
     try:
         response = client.create_fulfillment(request)
     except Cancelled:
@@ -72,8 +86,10 @@ def send_fulfillment(
         return
     except OutcomeUnknown as unknown:
         journal.in_doubt(planned, unknown.code)
-        _recheck(client, request, planned, journal, unknown.message)
-        return
+        if may_resend(planned):
+            _recheck(client, request, planned, journal, unknown.message)
+            return
+        _uncertain(planned, "uncertain_partial_box", failure=unknown.message)
     except ApiError as error:
         _refused(planned, error)
     else:
@@ -93,17 +109,12 @@ def _recheck(
         response = client.create_fulfillment(request)
     except (Cancelled, OutcomeUnknown, ApiError) as error:
         if _never_arrived(error):
-            # The re-check itself never reached Fourthwall (stopped, refused by the rate limit,
-            # no connection): the ledger keeps the send in doubt and the next run re-checks it.
-            _set(
-                planned,
-                Status.UNCERTAIN,
-                code="OUTCOME_UNCERTAIN",
-                message=f"the answer was lost ({first_failure}) and the re-check could not be "
-                "sent; the next run re-checks it.",
-            )
-            return
-        _settle(planned, error, first_failure)
+            _uncertain(planned, "uncertain_recheck_not_sent", failure=first_failure)
+            if planned.whole_remainder:
+                return  # the ledger keeps it in doubt: the next run re-checks it
+            # Only the user's --recheck-uncertain sends a partial box: it stays uncertain.
+        else:
+            _settle(planned, error, first_failure)
     else:
         _set(planned, Status.CREATED, fulfillment_id=response.fulfillment_id)
     journal.finished(planned)
@@ -121,26 +132,22 @@ def _never_arrived(error: Exception) -> bool:
 def _settle(planned: PlannedFulfillment, error: Exception, first_failure: str) -> None:
     """What the re-check's answer says about the lost first attempt."""
     if isinstance(error, OutcomeUnknown):
-        _set(
+        _uncertain(
             planned,
-            Status.UNCERTAIN,
-            code="OUTCOME_UNCERTAIN",
-            message=f"no answer twice ({first_failure}; then {error.message}). Check the order "
-            "in the dashboard; it is not sent again unless you run with --recheck-uncertain.",
+            "uncertain_no_answer_twice",
+            failure=first_failure,
+            second_failure=error.message,
         )
     elif isinstance(error, ApiError) and error.code == QUANTITY_TOO_HIGH:
         left = error.fields.get("fulfillable", "?")
-        _set(
-            planned,
-            Status.UNCERTAIN,
-            code="OUTCOME_UNCERTAIN",
-            message=f"the first attempt's answer was lost ({first_failure}) and Fourthwall now "
-            f"says only {left} left: it most likely went through. Check the order in the "
-            "dashboard; it is not sent again unless you run with --recheck-uncertain.",
-        )
+        _uncertain(planned, "uncertain_quantity_gone", failure=first_failure, fulfillable=left)
     else:
         assert isinstance(error, ApiError)
         _refused(planned, error)
+
+
+def _uncertain(planned: PlannedFulfillment, reason: str, **fields: object) -> None:
+    _set(planned, Status.UNCERTAIN, code=UNCERTAIN, message=explain_with_hint(reason, fields))
 
 
 def _refused(planned: PlannedFulfillment, error: ApiError) -> None:

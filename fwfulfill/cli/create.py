@@ -39,7 +39,9 @@ def create(
     recheck_uncertain: bool = typer.Option(
         False,
         "--recheck-uncertain",
-        help="Send once more if an earlier run left this fulfillment uncertain.",
+        help="Send once more if an earlier run left this fulfillment uncertain. Risky: if it did "
+        "go through, this can create a second fulfillment and email the customer twice; look at "
+        "the order in the Fourthwall dashboard first.",
     ),
 ) -> None:
     """Create one fulfillment: the order gets a tracker and the customer an email.

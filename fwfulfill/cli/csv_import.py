@@ -16,7 +16,7 @@ from typing import IO
 
 import typer
 
-from fwfulfill.catalogue import ExitCode
+from fwfulfill.catalogue import ExitCode, explain_with_hint
 from fwfulfill.cli.context import AppContext
 from fwfulfill.cli.failure import one_line
 from fwfulfill.cli.output import Output, is_terminal
@@ -221,9 +221,13 @@ def _send(
     if ask and plan.problems:
         # What will be held back or warned about, before the question rather than after.
         output.show_err(problems_table(sorted(plan.problems, key=_problem_order)))
-    if ask and not typer.confirm(
-        f"Create {len(to_send)} fulfillments in {session.shop.name}?", err=True
-    ):
+    resent = sum(1 for planned in to_send if planned.recheck_asked)
+    if resent:
+        output.warning(explain_with_hint("recheck_uncertain_risk", {"count": resent}))
+    question = f"Create {len(to_send)} fulfillments in {session.shop.name}"
+    if resent:
+        question += f", {resent} of them sent again although they may already exist"
+    if ask and not typer.confirm(question + "?", err=True):
         output.info("Nothing sent.")
         return int(ExitCode.OK)
     from fwfulfill.cli.progress import SendProgress

@@ -49,8 +49,9 @@ def from_csv(
     recheck_uncertain: bool = typer.Option(
         False,
         "--recheck-uncertain",
-        help="Send once more the fulfillments an earlier run left uncertain (check the dashboard "
-        "first).",
+        help="Send once more the fulfillments an earlier run left uncertain. Risky: if one did "
+        "go through, this can create a second fulfillment and email the customer twice; look at "
+        "those orders in the Fourthwall dashboard first.",
     ),
     report: Path | None = typer.Option(
         None,
@@ -61,7 +62,8 @@ def from_csv(
 ) -> None:
     """Import a tracking CSV: detect columns, group rows into fulfillments, check everything, send.
 
-    Safe to re-run: what fwfulfill already created is skipped, what is in doubt is re-checked.
+    Safe to re-run: what fwfulfill already created is skipped, what is in doubt is re-checked only
+    when a re-send cannot create a second fulfillment (else it is reported uncertain).
     """
     app_ctx: AppContext = ctx.obj
     with failures_rendered(app_ctx.output):

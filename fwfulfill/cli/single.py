@@ -8,7 +8,7 @@ from typing import Any
 
 from rich.syntax import Syntax
 
-from fwfulfill.catalogue import ExitCode, lookup
+from fwfulfill.catalogue import ExitCode, explain_with_hint, lookup
 from fwfulfill.cli.context import AppContext
 from fwfulfill.cli.failure import one_line
 from fwfulfill.cli.render import error_table, fulfillments_table
@@ -140,6 +140,8 @@ def run_create(app_ctx: AppContext, arguments: CreateArguments) -> int:
             )
             _show_result(app_ctx, plan)
             return _exit_code(planned)
+        if planned.recheck_asked:
+            output.warning(explain_with_hint("recheck_uncertain_risk", {"count": 1}))
         output.info(f"Sending to shop {shop_label(session.shop)}")
         from fwfulfill.runner import send_planned
 

@@ -30,7 +30,6 @@ from fwfulfill.sandbox.state import SandboxState
 from fwfulfill.sandbox.stats import SandboxStats
 
 INTROSPECTION_PREFIX = "/_sandbox/"
-_COMMIT_FAULT_KIND = {Fault.STALL_AFTER_COMMIT: "stall", Fault.DROP_AFTER_COMMIT: "drop"}
 _AUTH_TITLES = {401: ("UNAUTHORIZED", "Unauthorized"), 403: ("FORBIDDEN", "Forbidden")}
 
 Params = dict[str, str]
@@ -103,10 +102,20 @@ class SandboxApp:
             response = self._endpoints[route.name](request, params)
         except ApiError as exc:
             return self._error(exc)
-        if plan.commit_fault is not None and response.status == 201:
-            self.stats.fault(_COMMIT_FAULT_KIND[plan.commit_fault])
-            return dataclasses.replace(response, fault=plan.commit_fault)
+        if response.status == 201:
+            return self._after_commit(response, plan)
         return response
+
+    def _after_commit(self, response: SandboxResponse, plan: FaultPlan) -> SandboxResponse:
+        """The fulfillment is recorded; the answer may still never reach the client."""
+        kind = self._faults.after_commit(plan)
+        if kind is None:
+            return response
+        if kind == "5xx":
+            self.stats.fault("5xx-after-commit")
+            return SandboxResponse.text(502, server_error_page(502), "text/html")
+        self.stats.fault(kind)
+        return dataclasses.replace(response, fault=Fault(kind))
 
     # ---- Rate limit ------------------------------------------------------------------------------
 

@@ -30,7 +30,19 @@ class FaultInjector:
         self._settings = settings
         self._random = random.Random(settings.random_seed)
         self._burst_left = 0
+        self._first_commits_left = settings.commit_fault_first
         self._lock = threading.Lock()
+
+    def after_commit(self, plan: FaultPlan) -> str | None:
+        """What happens to a POST that has just committed: "drop", "stall", "5xx" or None.
+
+        The first `commit_fault_first` commits get `commit_fault_kind`, deterministically; the
+        rest whatever their plan drew."""
+        with self._lock:
+            if self._first_commits_left > 0:
+                self._first_commits_left -= 1
+                return self._settings.commit_fault_kind
+        return plan.commit_fault.value if plan.commit_fault is not None else None
 
     def plan(self) -> FaultPlan:
         settings = self._settings

@@ -17,6 +17,7 @@ FriendlyIdCase = Literal["sensitive", "insensitive"]
 AuthErrorBody = Literal["json", "text", "empty"]
 SchemaErrorBody = Literal["json", "text"]
 StatusUpdate = Literal["immediate", "deferred"]
+CommitFaultKind = Literal["drop", "stall", "5xx"]
 
 # The allowed values of each text setting, checked on construction (dataclasses check no types).
 CHOICES: dict[str, tuple[str, ...]] = {
@@ -29,6 +30,7 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "auth_error_body": ("json", "text", "empty"),
     "schema_error_body": ("json", "text"),
     "status_update": ("immediate", "deferred"),
+    "commit_fault_kind": ("drop", "stall", "5xx"),
 }
 SHARES = ("error_rate", "commit_stall_rate", "commit_drop_rate", "reset_rate", "burst_rate")
 
@@ -50,6 +52,10 @@ class SandboxSettings:
     burst_length: int = 10  # requests answered 429 by one burst, whatever the quota
     stall_seconds: float = 30.0  # how long a stalled answer hangs (past any sane client timeout)
     random_seed: int = 0  # every random choice comes from it, so a failing run can be replayed
+    # Deterministic, for tests: the first N POST /fulfillments that commit then drop, stall or
+    # answer a 5xx (a gateway giving up after the backend committed), whatever the random draws.
+    commit_fault_first: int = 0
+    commit_fault_kind: CommitFaultKind = "drop"
     # ---- Behaviours the real API leaves unknown (API-NOTES.md) ----
     # GET /order/{id} for an unknown id: the spec documents CHECKOUT_NOT_FOUND_ERROR {checkoutId};
     # ORDER_ID_NOT_FOUND {id} is the other code the API uses for a missing order.
@@ -81,6 +87,8 @@ class SandboxSettings:
             raise ValueError("commit_stall_rate + commit_drop_rate must not exceed 1")
         if self.burst_length < 1:
             raise ValueError(f"burst_length must be at least 1, not {self.burst_length}")
+        if self.commit_fault_first < 0:
+            raise ValueError(f"commit_fault_first must be >= 0, not {self.commit_fault_first}")
         if self.stall_seconds < 0:
             raise ValueError(f"stall_seconds must be >= 0, not {self.stall_seconds}")
         for name, allowed in CHOICES.items():

@@ -1,7 +1,7 @@
 """Tracking CSVs that match a sandbox seed, for the reliability tests and the benchmarks.
 
-One row per order line (shape A), each order in its own box with a unique tracking number under a
-carrier without a public number format, so the file is clean and every row plans.
+One row per variant of an order (shape A), each whole order in its own box with a unique tracking
+number under a carrier without a public number format, so the file is clean and every row plans.
 """
 
 from __future__ import annotations
@@ -34,9 +34,14 @@ def tracking_rows(
         count += 1
         name = order["id"] if by_uuid_every and count % by_uuid_every == 0 else order["friendlyId"]
         tracking = f"GLS{count:09d}"
+        # A variant on two lines is one row with their sum: two equal rows would read as one
+        # duplicate, and the box would no longer hold the whole order.
+        quantities: dict[str, int] = {}
         for offer in order["offers"]:
             variant = offer["variant"]
-            yield (name, tracking, "GLS", variant["sku"], str(variant["quantity"]))
+            quantities[variant["sku"]] = quantities.get(variant["sku"], 0) + variant["quantity"]
+        for sku, quantity in quantities.items():
+            yield (name, tracking, "GLS", sku, str(quantity))
 
 
 def write_tracking_csv(path: Path, seed: Mapping[str, Any], *, orders: int, **options: Any) -> int:

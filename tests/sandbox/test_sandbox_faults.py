@@ -169,3 +169,28 @@ def test_latency_is_real_on_the_system_clock(connect: Connect) -> None:
     started = time.monotonic()
     client.get(f"{API}/shops/current")
     assert time.monotonic() - started >= 0.05
+
+
+@pytest.mark.parametrize(
+    ("kind", "seen"),
+    [("drop", "RemoteProtocolError"), ("stall", "ReadTimeout"), ("5xx", "502")],
+)
+def test_the_first_commits_fail_deterministically_after_committing(
+    connect: Connect, kind: str, seen: str
+) -> None:
+    # For the in-doubt tests: exactly the first POST that commits loses its answer, by `kind`.
+    app = make_app(SEED, commit_fault_first=1, commit_fault_kind=kind, stall_seconds=5.0)
+    client = connect(app, timeout=0.3)
+    refused = client.post(FULFILLMENTS, json=fulfillment_body("FLT00001", ("TEE", 5000)))
+    assert refused.status_code == 400  # a refused POST commits nothing and uses up no fault
+    assert outcomes(client, 3) == [seen, "201", "201"]
+    assert [f.tracking_number for f in app.state.fulfillments] == ["T0", "T1", "T2"]
+    faults = client.get("/_sandbox/stats").json()["faults"]
+    assert faults["5xx-after-commit" if kind == "5xx" else kind] == 1
+
+
+def test_the_first_commit_fault_is_a_sandbox_option() -> None:
+    settings = SandboxSettings.from_cli(options="commit_fault_first=2,commit_fault_kind=5xx")
+    assert (settings.commit_fault_first, settings.commit_fault_kind) == (2, "5xx")
+    with pytest.raises(ValueError, match="commit_fault_kind"):
+        SandboxSettings.from_cli(options="commit_fault_kind=explode")
