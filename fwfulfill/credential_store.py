@@ -123,10 +123,9 @@ def interactive_keyring_timeout() -> float:
 
 
 def _keyring_timeout() -> float:
-    try:
-        return float(os.environ.get(ENV_KEYRING_TIMEOUT, _DEFAULT_KEYRING_TIMEOUT))
-    except ValueError:
-        return _DEFAULT_KEYRING_TIMEOUT
+    from fwfulfill.env_settings import env_seconds
+
+    return env_seconds(os.environ, ENV_KEYRING_TIMEOUT, _DEFAULT_KEYRING_TIMEOUT)
 
 
 def _get_backend() -> object:

@@ -280,9 +280,15 @@ _FINE = frozenset({Status.CREATED, Status.ALREADY_EXISTS, Status.SKIPPED})
 
 
 def _resume_command(app_ctx: AppContext, options: ImportOptions) -> str:
-    """The same command again (the ledger makes it skip what was sent), quoted for this OS."""
+    """The same command again (the ledger makes it skip what was sent), quoted for this OS: every
+    option that shapes the run, so the rest is sent the way the user asked for the whole."""
     parts = ["fwfulfill"]
-    for flag, value in (("--profile", app_ctx.profile), ("--api-url", app_ctx.api_url)):
+    requested = app_ctx.output.requested
+    for flag, value in (
+        ("--profile", app_ctx.profile),
+        ("--api-url", app_ctx.api_url),
+        ("--output", requested.value if requested else None),
+    ):
         if value:
             parts += [flag, value]
     if app_ctx.sandbox:
@@ -297,8 +303,13 @@ def _resume_command(app_ctx: AppContext, options: ImportOptions) -> str:
     ):
         if given:
             parts += [flag, given]
-    if options.fail_fast:
-        parts.append("--fail-fast")
+    for flag, given_flag in (
+        ("--fail-fast", options.fail_fast),
+        ("--yes", options.yes),
+        ("--recheck-uncertain", options.recheck_uncertain),
+    ):
+        if given_flag:
+            parts.append(flag)
     return subprocess.list2cmdline(parts) if os.name == "nt" else shlex.join(parts)
 
 
