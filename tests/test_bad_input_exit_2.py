@@ -290,3 +290,12 @@ def test_duplicate_column_names_that_fwfulfill_does_not_read_are_ignored(
     result = cli("from-csv", str(file), "--offline", "-o", "json")
     assert result.exit_code == 0, result
     assert result.json()["fulfillments"][0]["friendlyId"] == "D3XZFWPP"
+
+
+def test_from_csv_with_a_file_name_too_long_and_a_report_is_exit_2(
+    cli: Cli, tmp_path: Path
+) -> None:
+    """Found by the fuzz test: a 5,000-character input name crashed the report's checks."""
+    long_name = str(tmp_path / ("x" * 5000))
+    result = cli("from-csv", long_name, "--report", str(tmp_path / "out.csv"), "--offline")
+    assert_refused(result, "FILE")

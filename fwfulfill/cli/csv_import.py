@@ -316,7 +316,8 @@ def _resume_command(app_ctx: AppContext, options: ImportOptions) -> str:
 def check_report_path(report: Path, input_file: str) -> None:
     """Refuse a report that would overwrite the input, or that cannot be written: before anything is
     read or sent, not after."""
-    same = input_file != "-" and Path(input_file).exists() and report.exists()
+    # os.path's checks answer False for a name too long or holding a NUL; Path's would raise.
+    same = input_file != "-" and os.path.exists(input_file) and os.path.exists(report)
     if same and os.path.samefile(report, input_file):
         raise InputError(
             "invalid_option",
@@ -324,7 +325,7 @@ def check_report_path(report: Path, input_file: str) -> None:
             target="--report",
         )
     folder = report.parent if str(report.parent) else Path(".")
-    if not folder.is_dir() or not os.access(folder, os.W_OK):
+    if not os.path.isdir(folder) or not os.access(folder, os.W_OK):
         raise InputError("invalid_option", f"cannot write a report in {folder}.", target="--report")
 
 
