@@ -20,9 +20,10 @@ from fwfulfill.credentials import (
     Credentials,
     CredentialsIncomplete,
     CredentialSource,
+    TokenUnusable,
     from_environment,
 )
-from fwfulfill.errors import FwfulfillError
+from fwfulfill.errors import FwfulfillError, InputError
 from fwfulfill.paths import config_dir, ensure_private_dir, replace_file
 
 T = TypeVar("T")
@@ -199,6 +200,8 @@ def environment_credentials(env: Mapping[str, str]) -> Credentials | None:
         raise FwfulfillError(
             "CREDENTIALS_MISSING", f"{exc}. Set both, or unset both to use the stored login."
         ) from None
+    except TokenUnusable as exc:
+        raise InputError("invalid_environment", f"{exc}.") from None
 
 
 def resolve_credentials(profile: str | None, env: Mapping[str, str]) -> Credentials:

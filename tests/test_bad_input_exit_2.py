@@ -299,3 +299,16 @@ def test_from_csv_with_a_file_name_too_long_and_a_report_is_exit_2(
     long_name = str(tmp_path / ("x" * 5000))
     result = cli("from-csv", long_name, "--report", str(tmp_path / "out.csv"), "--offline")
     assert_refused(result, "FILE")
+
+
+@pytest.mark.parametrize("token", ["١٢", "\x80abc", "to ken"])
+def test_access_token_with_characters_no_header_can_carry_is_exit_2(
+    cli: Cli, start_sandbox: Any, token: str
+) -> None:
+    """Found by the fuzz test: a non-ASCII token crashed while building the Authorization header."""
+    shop = start_sandbox()
+    env = {"FOURTHWALL_ACCESS_TOKEN": token, "FWFULFILL_API_URL": shop.url}
+    result = cli("orders", "list", env=env)
+    assert_refused(result, "FOURTHWALL_ACCESS_TOKEN holds characters no access token has")
+    assert token not in result.stderr + result.stdout  # never echoed: it is a secret
+    assert no_requests(shop)

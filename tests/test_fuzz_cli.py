@@ -12,6 +12,7 @@ fwfulfill could call otherwise is a loopback port nobody listens on.
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -31,6 +32,7 @@ from typer.testing import CliRunner
 from fwfulfill import constants
 from fwfulfill.cli.app import app
 from fwfulfill.credential_store import ENV_KEYRING_TIMEOUT
+from fwfulfill.sandbox.demo import demo_seed
 from tests.conftest import Cli
 
 ROOT_COMMAND = get_command(app)
@@ -39,7 +41,7 @@ ROOT_COMMAND = get_command(app)
 _NOT_FUZZED = frozenset({"help", "version", "install_completion", "show_completion"})
 # `sandbox serve` would serve until Ctrl-C: its host is pinned to a non-loopback address without
 # --allow-remote, so every other option is parsed and checked, then it refuses (exit 2).
-_PINNED = {("sandbox", "serve"): ("host", "allow_remote")}
+_PINNED: dict[tuple[str, ...], tuple[str, ...]] = {("sandbox", "serve"): ("host", "allow_remote")}
 _SERVE_REFUSED = ["--host", "192.0.2.1"]
 # Owned by other parts of issue 9, fuzzed here once those land: the state directory of the wrong
 # kind, and reports that cannot be written after sending ('', a name too long) or are special
@@ -81,10 +83,11 @@ def _command(path: tuple[str, ...]) -> click.Command:
 class Places:
     """Paths of every kind, made once per test."""
 
-    csv: Path
+    csv_bytes: bytes
     paths: tuple[str, ...]
     reports: tuple[str, ...]
     dead_urls: tuple[str, ...]
+    likely: dict[str, list[str]]  # parameter name -> paths that get past the first check
 
 
 @pytest.fixture
@@ -129,38 +132,48 @@ def places(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Places:
     )
     urls = (f"http://127.0.0.1:{port}", f"https://127.0.0.1:{port}", f"http://[::1]:{port}")
     reports = (str(csv), str(folder), str(tmp_path / "out.csv"), str(tmp_path / "no" / "r.csv"))
-    return Places(csv, paths, (*reports, str(loop), str(unicode_name)), urls)
+    seed = tmp_path / "seed.json"
+    seed.write_text(json.dumps(demo_seed()), encoding="utf-8")
+    likely = {"file": [str(csv), str(unicode_name), "-"], "seed": [str(seed)]}
+    reports = (*reports, str(loop), str(unicode_name))
+    return Places(csv.read_bytes(), paths, reports, urls, likely)
 
 
-def _values(param: click.Parameter, places: Places) -> st.SearchStrategy[str]:
-    """What a user might type for this parameter, by its name and type."""
+def _values(param: click.Parameter, places: Places, *, hostile: bool) -> st.SearchStrategy[str]:
+    """What a user might type for this parameter, by its name and type. One parameter of each run
+    is `hostile` (anything at all); the others get values that pass their first check, so the run
+    reaches the code behind it."""
     name = param.name or ""
-    paths = st.sampled_from(places.paths)
-    if name == "report":
+    anything = st.one_of(TEXT, NUMBERS, st.sampled_from(places.paths))
+    if name == "report":  # see _ENV_NOT_FUZZED for what is left out
         return st.one_of(st.sampled_from(places.reports), TEXT.filter(_plain_name))
-    if isinstance(param.type, click.Path) or name in {"file", "seed"}:
-        return st.one_of(paths, TEXT)
     if name == "api_url":  # only URLs that cannot leave this machine, or are refused
         return st.sampled_from([*places.dead_urls, "", "ftp://x", "no url", "https://"])
+    if hostile:
+        return anything
+    if name in _EXAMPLES:
+        return st.sampled_from(_EXAMPLES[name])
+    if name in places.likely:
+        return st.sampled_from(places.likely[name])
     if isinstance(param.type, click.Choice):
-        return st.one_of(st.sampled_from([str(c) for c in param.type.choices]), TEXT)
+        return st.sampled_from([str(choice) for choice in param.type.choices])
     if isinstance(param.type, (click.types.IntParamType, click.types.FloatParamType)):
-        return NUMBERS
-    return st.one_of(TEXT, NUMBERS, paths, st.sampled_from(_EXAMPLES.get(name, [""])))
+        return st.integers(0, 70).map(str)
+    return st.text(max_size=12)
 
 
 def _plain_name(text: str) -> bool:
     return 0 < len(text) <= 100 and text.strip() not in {"", "."} and "\x00" not in text
 
 
-# Values that get past the first check, so the fuzz reaches the code behind it.
+# Values that pass (or just fail) the first check, so the fuzz reaches the code behind it.
 _EXAMPLES: dict[str, list[str]] = {
     "order": ["D3XZFWPP", "#d3xzfwpp", "00aa4abd-5778-4199-8161-0b49b2f212e5", "V6T3RD9B"],
     "item": ["TEE-BLK-M", "TEE-BLK-M:2", "TEE-BLK-M:0", "TEE-BLK-M:nan", "MUG-11OZ:1e308"],
     "tracking": ["usps:9400111899223817654305", "ups:1Z999AA10123456202", "=cmd|x:1"],
     "carrier": ["UPS", "usps", "\u202eevil"],
     "tracking_number": ["1Z999AA10123456202", "9.40011E+21"],
-    "encoding": ["utf-8", "cp1252", "utf-16", "rot13", "undefined", "idna", "\x01"],
+    "encoding": ["utf-8", "cp1252", "utf-16", "rot13", "hex", "undefined", "idna", "\x01"],
     "delimiter": [",", ";", "tab", "\\t", "pipe", "ab"],
     "column_map": ["order=order", "tracking=2", "sku=99", "nope=x", "order="],
     "rate": ["100/10", "1/0.001", "nan/1", "1/nan", "1/inf", "0/1", "9" * 30 + "/1"],
@@ -176,70 +189,75 @@ _EXAMPLES: dict[str, list[str]] = {
 
 
 @st.composite
-def invocations(draw: st.DrawFn, path: tuple[str, ...], places: Places) -> list[str]:
-    """Global options, then the command and a random choice of its options and arguments."""
+def invocations(draw: st.DrawFn, path: tuple[str, ...], places: Places) -> Invocation:
+    """Global options, the command, a random choice of its options and arguments, and the
+    environment; at most one of them hostile."""
+    command = _command(path)
+    skip = {"sandbox", *_NOT_FUZZED, *_PINNED.get(path, ())}
+    params = [p for p in (*ROOT_COMMAND.params, *command.params) if p.name not in skip]
+    names = [str(p.name) for p in params] + _variables()
+    hostile = draw(st.sampled_from([None, *names]))
     args: list[str] = []
     if draw(st.integers(0, 9)):  # mostly the in-process sandbox; otherwise a dead loopback URL
         args.append("--sandbox")
-    args += _draw_options(draw, ROOT_COMMAND, places, skip=("sandbox",))
+    for param in params:
+        if isinstance(param, click.Option) and param not in command.params:
+            args += _option(draw, param, places, hostile=param.name == hostile)
     args += list(path)
-    command = _command(path)
-    args += _draw_options(draw, command, places, skip=_PINNED.get(path, ()))
+    positionals: list[str] = []
+    for param in command.params:
+        if param.name in skip:
+            continue
+        if isinstance(param, click.Option):
+            args += _option(draw, param, places, hostile=param.name == hostile)
+        elif param.required or draw(st.booleans()):
+            positionals.append(draw(_values(param, places, hostile=param.name == hostile)))
     if path in _PINNED:
         args += _SERVE_REFUSED
-    positionals = [
-        draw(_values(param, places))
-        for param in command.params
-        if isinstance(param, click.Argument) and (param.required or draw(st.booleans()))
-    ]
     if positionals and draw(st.booleans()):
         args.append("--")  # so a value like `-x` is taken as the argument it is
-    return [arg.replace("\x00", "") for arg in args + positionals]  # argv cannot hold a NUL
+    env = _environment(draw, places, hostile)
+    argv = [arg.replace("\x00", "") for arg in args + positionals]  # argv cannot hold a NUL
+    return Invocation(
+        argv, env, draw(st.one_of(st.binary(max_size=200), st.just(places.csv_bytes)))
+    )
 
 
-def _draw_options(
-    draw: st.DrawFn, command: click.Command, places: Places, *, skip: tuple[str, ...]
-) -> list[str]:
+@dataclass(frozen=True)
+class Invocation:
+    args: list[str]
+    env: dict[str, str]
+    stdin: bytes
+
+
+def _option(draw: st.DrawFn, param: click.Option, places: Places, *, hostile: bool) -> list[str]:
+    if not (hostile or draw(st.booleans())):
+        return []
+    flag = draw(st.sampled_from(param.opts))
+    if param.is_flag or param.count:
+        return [flag] * (draw(st.integers(1, 3)) if param.count else 1)
     args: list[str] = []
-    for param in command.params:
-        name = param.name or ""
-        if not isinstance(param, click.Option) or name in _NOT_FUZZED or name in skip:
-            continue
-        if not draw(st.booleans()):
-            continue
-        flag = draw(st.sampled_from(param.opts))
-        if param.is_flag or param.count:
-            args += [flag] * (draw(st.integers(1, 3)) if param.count else 1)
-            continue
-        for _ in range(draw(st.integers(1, 3)) if param.multiple else 1):
-            value = draw(_values(param, places))
-            args += (
-                [f"{flag}={value}"]
-                if flag.startswith("--") and draw(st.booleans())
-                else [
-                    flag,
-                    value,
-                ]
-            )
+    for _ in range(draw(st.integers(1, 3)) if param.multiple else 1):
+        value = draw(_values(param, places, hostile=hostile))
+        glued = flag.startswith("--") and draw(st.booleans())
+        args += [f"{flag}={value}"] if glued else [flag, value]
     return args
+
+
+def _environment(draw: st.DrawFn, places: Places, hostile: str | None) -> dict[str, str]:
+    env: dict[str, str] = {}
+    if hostile in _variables():
+        env[hostile] = draw(st.one_of(NUMBERS, TEXT, st.sampled_from(places.paths)))
+    # Requests never leave this machine and never wait on retries (a dead port is refused).
+    env[constants.ENV_API_URL] = draw(st.sampled_from(places.dead_urls))
+    if hostile != constants.ENV_RETRY_WAIT:
+        env[constants.ENV_RETRY_WAIT] = "0"
+    return {name: value.replace("\x00", "") for name, value in env.items()}  # not in a real env
 
 
 def _variables() -> list[str]:
     names = {value for key, value in vars(constants).items() if key.startswith("ENV_")}
     return sorted((names | {ENV_KEYRING_TIMEOUT}) - _ENV_NOT_FUZZED)
-
-
-@st.composite
-def environments(draw: st.DrawFn, places: Places) -> dict[str, str]:
-    env: dict[str, str] = {}
-    for name in _variables():
-        if draw(st.integers(0, 3)) == 0:
-            env[name] = draw(st.one_of(NUMBERS, TEXT, st.sampled_from(places.paths)))
-    # Requests never leave this machine and never wait on retries (a dead port is refused).
-    env[constants.ENV_API_URL] = draw(st.sampled_from(places.dead_urls))
-    if env.get(constants.ENV_RETRY_WAIT, "").strip() not in {"nan", "-1", "inf"}:
-        env[constants.ENV_RETRY_WAIT] = "0"
-    return {name: value.replace("\x00", "") for name, value in env.items()}  # not in a real env
 
 
 def _problem(exit_code: int, output: str) -> str | None:
@@ -263,14 +281,11 @@ def test_fuzzed_options_and_environment_never_exit_1(
         database=None,
         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     )
-    @given(
-        args=invocations(path, places),
-        env=environments(places),
-        stdin=st.one_of(st.binary(max_size=200), st.just(places.csv.read_bytes())),
-    )
-    def run(args: list[str], env: dict[str, str], stdin: bytes) -> None:
+    @given(invocation=invocations(path, places))
+    def run(invocation: Invocation) -> None:
+        args, env = invocation.args, invocation.env
         result = CliRunner().invoke(
-            app, args, input=stdin, env={**cli.env, **env}, prog_name="fwfulfill"
+            app, args, input=invocation.stdin, env={**cli.env, **env}, prog_name="fwfulfill"
         )
         output = result.stdout + result.stderr
         problem = _problem(result.exit_code, output)
