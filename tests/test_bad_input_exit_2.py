@@ -209,14 +209,14 @@ def test_resume_command_keeps_recheck_uncertain_yes_and_every_run_option(tmp_pat
     assert words[0] == "fwfulfill"
     root = get_command(app)
     assert isinstance(root, click.Group)
-    with root.make_context("fwfulfill", hoist_global_options(words[1:])) as parsed:
+    hoisted = hoist_global_options(words[1:])
+    split = hoisted.index("from-csv")
+    with root.make_context("fwfulfill", hoisted[: split + 1]) as parsed:
         assert parsed.params["profile"] == "outlet"
         assert parsed.params["api_url"] == "http://127.0.0.1:8765"
         assert parsed.params["output"] == "json"
-        name, command, rest = root.resolve_command(parsed, parsed.protected_args + parsed.args)
-        assert name == "from-csv"
-        assert command is not None
-        with command.make_context("from-csv", rest, parent=parsed) as sub:
+        command = root.commands["from-csv"]
+        with command.make_context("from-csv", hoisted[split + 1 :], parent=parsed) as sub:
             given = sub.params
     assert given["file"] == options.file
     assert tuple(given["column_map"]) == options.column_map

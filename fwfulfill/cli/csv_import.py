@@ -283,12 +283,7 @@ def _resume_command(app_ctx: AppContext, options: ImportOptions) -> str:
     """The same command again (the ledger makes it skip what was sent), quoted for this OS: every
     option that shapes the run, so the rest is sent the way the user asked for the whole."""
     parts = ["fwfulfill"]
-    requested = app_ctx.output.requested
-    for flag, value in (
-        ("--profile", app_ctx.profile),
-        ("--api-url", app_ctx.api_url),
-        ("--output", requested.value if requested else None),
-    ):
+    for flag, value in (("--profile", app_ctx.profile), ("--api-url", app_ctx.api_url)):
         if value:
             parts += [flag, value]
     if app_ctx.sandbox:
@@ -310,6 +305,8 @@ def _resume_command(app_ctx: AppContext, options: ImportOptions) -> str:
     ):
         if given_flag:
             parts.append(flag)
+    if app_ctx.output.requested:  # a global option, accepted after the command too
+        parts += ["--output", app_ctx.output.requested.value]
     return subprocess.list2cmdline(parts) if os.name == "nt" else shlex.join(parts)
 
 
