@@ -270,6 +270,13 @@ _ENTRIES: tuple[Entry, ...] = (
         "Look at those orders in the Fourthwall dashboard first.",
         ExitCode.OK,
     ),
+    _api(
+        "interrupted",
+        "Interrupted",
+        "interrupted: nothing more was sent",
+        "Run the command again: what was already sent is skipped.",
+        ExitCode.INTERRUPTED,
+    ),
     # ---- Input problems (nothing is sent for them) ----
     _api(
         "invalid_order_reference",
@@ -553,6 +560,13 @@ _ENTRIES: tuple[Entry, ...] = (
         _INPUT,
     ),
     _api(
+        "invalid_environment",
+        "Invalid environment variable",
+        "An environment variable has a value fwfulfill cannot use.",
+        "Fix the variable or unset it to use the default.",
+        _INPUT,
+    ),
+    _api(
         "invalid_seed",
         "Invalid sandbox seed",
         "The sandbox seed or state file cannot be used.",
@@ -683,6 +697,20 @@ _ENTRIES: tuple[Entry, ...] = (
         "The insecure credentials file is not what `auth login --insecure-storage` writes.",
         "Fix or delete it, then run `fwfulfill auth login --insecure-storage` again.",
         ExitCode.AUTH,
+    ),
+    _api(
+        "empty_header",
+        "Header without column names",
+        "The first line has no column names: only delimiters, or nothing.",
+        "Make the first line name the columns, like order,tracking_number,carrier.",
+        _INPUT,
+    ),
+    _api(
+        "duplicate_column",
+        "Column named twice",
+        "Two columns have the same name, so which one holds the field is ambiguous.",
+        "Rename or remove one of them, or choose one by its number with --map FIELD=N.",
+        _INPUT,
     ),
     _api(
         "missing_columns",

@@ -126,6 +126,12 @@ def map_columns(headers: Sequence[str], overrides: Mapping[str, str] | None = No
                 indexes[field] = index
                 taken.add(index)
                 break
+    chosen_by_number = {
+        field for field, column in (overrides or {}).items() if _is_column_number(column, headers)
+    }
+    for field, index in indexes.items():
+        if field not in chosen_by_number:
+            _refuse_twin(field, index, headers, normalized, set(indexes.values()))
     missing = [field for field in REQUIRED if field not in indexes]
     if missing:
         seen = ", ".join(repr(header) for header in headers) or "none"
@@ -136,6 +142,31 @@ def map_columns(headers: Sequence[str], overrides: Mapping[str, str] | None = No
             target="header (line 1)",
         )
     return ColumnMap(indexes, tuple(headers))
+
+
+def _is_column_number(column: str, headers: Sequence[str]) -> bool:
+    """Whether `--map FIELD=COLUMN` names the column by its number (no header is called that)."""
+    named = column in headers or normalize_header(column) in map(normalize_header, headers)
+    return not named and column.isdigit()
+
+
+def _refuse_twin(
+    field: str, index: int, headers: Sequence[str], normalized: Sequence[str], taken: set[int]
+) -> None:
+    """A field read from a column whose name another column also has is ambiguous: refuse it
+    rather than silently read the first (a column fwfulfill does not read may repeat freely)."""
+    name = normalized[index]
+    twin = next((i for i, other in enumerate(normalized) if other == name and i not in taken), None)
+    if twin is None or not name:
+        return
+    first, second = sorted((index, twin))
+    raise InputError(
+        "duplicate_column",
+        f"columns {first + 1} ({headers[first][:40]!r}) and {second + 1} "
+        f"({headers[second][:40]!r}) have the same name, so which one holds the {field} is "
+        f"ambiguous; --map {field}={first + 1} or --map {field}={second + 1} chooses.",
+        target="header (line 1)",
+    )
 
 
 def _override_index(

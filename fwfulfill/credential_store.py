@@ -23,9 +23,10 @@ from fwfulfill.credentials import (
     Credentials,
     CredentialsIncomplete,
     CredentialSource,
+    TokenUnusable,
     from_environment,
 )
-from fwfulfill.errors import FwfulfillError
+from fwfulfill.errors import FwfulfillError, InputError
 from fwfulfill.paths import config_dir, ensure_private_dir
 
 T = TypeVar("T")
@@ -126,10 +127,9 @@ def interactive_keyring_timeout() -> float:
 
 
 def _keyring_timeout() -> float:
-    try:
-        return float(os.environ.get(ENV_KEYRING_TIMEOUT, _DEFAULT_KEYRING_TIMEOUT))
-    except ValueError:
-        return _DEFAULT_KEYRING_TIMEOUT
+    from fwfulfill.env_settings import env_seconds
+
+    return env_seconds(os.environ, ENV_KEYRING_TIMEOUT, _DEFAULT_KEYRING_TIMEOUT)
 
 
 def _get_backend() -> object:
@@ -232,6 +232,8 @@ def environment_credentials(env: Mapping[str, str]) -> Credentials | None:
         raise FwfulfillError(
             "CREDENTIALS_MISSING", f"{exc}. Set both, or unset both to use the stored login."
         ) from None
+    except TokenUnusable as exc:
+        raise InputError("invalid_environment", f"{exc}.") from None
 
 
 def resolve_credentials(profile: str | None, env: Mapping[str, str]) -> Credentials:

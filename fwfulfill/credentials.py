@@ -52,6 +52,10 @@ class CredentialsIncomplete(ValueError):
     """One of the two Basic-auth variables is set without the other."""
 
 
+class TokenUnusable(ValueError):
+    """The access token holds characters a header cannot carry (the message never shows it)."""
+
+
 def from_environment(env: Mapping[str, str]) -> Credentials | None:
     """Credentials from FOURTHWALL_API_USERNAME/PASSWORD or FOURTHWALL_ACCESS_TOKEN, if set."""
     username = env.get(ENV_USERNAME, "").strip()
@@ -62,6 +66,11 @@ def from_environment(env: Mapping[str, str]) -> Credentials | None:
             raise CredentialsIncomplete(f"{missing} is not set (both it and its pair are needed)")
         return Credentials(username, password, source=CredentialSource.ENVIRONMENT)
     token = env.get(ENV_ACCESS_TOKEN, "").strip()
+    if token and not all("!" <= char <= "~" for char in token):
+        raise TokenUnusable(
+            f"{ENV_ACCESS_TOKEN} holds characters no access token has (spaces, accents or control "
+            "characters); copy the token again"
+        )
     if token:
         return Credentials("", token, is_token=True, source=CredentialSource.ENVIRONMENT)
     return None

@@ -57,11 +57,17 @@ def detect_encoding(handle: IO[bytes], forced: str | None) -> tuple[str, bool]:
     """(encoding, fell_back); `utf-8-sig` reads both UTF-8 and Excel's "CSV UTF-8" with its BOM."""
     if forced:
         try:
-            codecs.lookup(forced)
-        except LookupError:
+            codec = codecs.lookup(forced)
+        except (LookupError, ValueError):  # ValueError: a NUL in the name
             raise InputError(
-                "invalid_option", f"unknown encoding {forced!r}.", target="--encoding"
+                "invalid_option", f"unknown encoding {forced[:40]!r}.", target="--encoding"
             ) from None
+        if not codec._is_text_encoding:  # rot13, hex, base64, zlib...: bytes-to-bytes codecs
+            raise InputError(
+                "invalid_option",
+                f"{forced!r} is not a text encoding; use one like utf-8, cp1252 or latin-1.",
+                target="--encoding",
+            )
         return forced, False
     handle.seek(0)
     if handle.read(2) in _UTF16_BOMS:
@@ -117,8 +123,16 @@ def _decoding(encoding: str) -> Iterator[None]:
 def open_source(path: str) -> Iterator[IO[bytes]]:
     """The file's bytes, seekable; `-` is stdin, spooled to a temporary file to be read twice."""
     if path == "-":
+        stdin = getattr(sys.stdin, "buffer", None)
+        if stdin is None:  # `<&-`: the process has no stdin at all
+            raise InputError(
+                "unreadable_file",
+                "stdin is closed; pipe the CSV in (like `fwfulfill from-csv - < labels.csv`) or "
+                "name the file.",
+                target="FILE",
+            )
         with tempfile.SpooledTemporaryFile(max_size=16 * _CHUNK) as spool:
-            shutil.copyfileobj(sys.stdin.buffer, spool)
+            shutil.copyfileobj(stdin, spool)
             spool.seek(0)
             yield spool
         return
@@ -156,8 +170,10 @@ class CsvFile:
         self.header: tuple[str, ...] = tuple(cell.strip().lstrip("\ufeff") for cell in header)
         # The most cells of any row read so far: rows may run past the header (reports keep them).
         self.widest = len(self.header)
-        if not any(self.header):
+        if not first:
             raise InputError("unreadable_file", "the file is empty (no header row).", target="FILE")
+        if not any(self.header):  # `,,,` or a blank first line
+            raise InputError("empty_header", target="header (line 1)")
 
     def rows(self) -> Iterator[CsvRow]:
         """Every non-empty row, padded to the header's width, with the line it starts on."""

@@ -173,9 +173,26 @@ def _read_credentials(username: str | None, *, password_stdin: bool) -> Credenti
     return Credentials(username, password)
 
 
-def _password_from(stream: IO[str]) -> str:
-    # Only the line end is removed: a password may start or end with spaces.
-    password = stream.readline().rstrip("\r\n")
+def _password_from(stream: IO[str] | None) -> str:
+    if stream is None:  # `<&-`: the process has no stdin at all
+        raise InputError(
+            "invalid_option",
+            "stdin is closed, so there is no password to read; pipe it in, like: printf '%s\\n' "
+            '"$PASSWORD" | fwfulfill auth login --username USER --password-stdin',
+            target="--password-stdin",
+        )
+    try:
+        # Only the line end is removed: a password may start or end with spaces.
+        password = stream.readline().rstrip("\r\n")
+        password.encode("utf-8")  # undecodable bytes read with surrogateescape fail here
+    except UnicodeError:
+        encoding = getattr(stream, "encoding", None) or "utf-8"
+        raise InputError(
+            "invalid_option",
+            f"the password on stdin is not {encoding} text; nothing was stored. Pipe it in as "
+            "text, as the dashboard shows it.",
+            target="--password-stdin",
+        ) from None
     if not password:
         raise InputError(
             "invalid_option",

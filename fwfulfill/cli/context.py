@@ -112,10 +112,13 @@ class AppContext:
         base_url: str | None = None,
     ) -> ApiClient:
         from fwfulfill.client import ApiClient, RetryPolicy, Timeouts
+        from fwfulfill.env_settings import env_seconds
 
-        timeouts = Timeouts(read=_seconds(self.env.get(ENV_READ_TIMEOUT), Timeouts.read))
+        timeouts = Timeouts(read=env_seconds(self.env, ENV_READ_TIMEOUT, Timeouts.read))
         retry = RetryPolicy(
-            max_total_wait=_seconds(self.env.get(ENV_RETRY_WAIT), RetryPolicy.max_total_wait),
+            max_total_wait=env_seconds(
+                self.env, ENV_RETRY_WAIT, RetryPolicy.max_total_wait, allow_zero=True, most=86400
+            ),
             # A 429 without Retry-After waits out the window the run paces itself by.
             rate_limit_wait=limiter.window if limiter else RetryPolicy.rate_limit_wait,
         )
@@ -146,10 +149,3 @@ class AppContext:
             self.output.info(
                 f"< {event.status} {event.method} {event.url} ({event.elapsed_ms:.0f} ms)"
             )
-
-
-def _seconds(text: str | None, default: float) -> float:
-    try:
-        return float(text) if text else default
-    except ValueError:
-        return default

@@ -291,7 +291,8 @@ _FINE = frozenset({Status.CREATED, Status.ALREADY_EXISTS, Status.SKIPPED})
 
 
 def _resume_command(app_ctx: AppContext, options: ImportOptions) -> str:
-    """The same command again (the ledger makes it skip what was sent), quoted for this OS."""
+    """The same command again (the ledger makes it skip what was sent), quoted for this OS: every
+    option that shapes the run, so the rest is sent the way the user asked for the whole."""
     parts = ["fwfulfill"]
     for flag, value in (("--profile", app_ctx.profile), ("--api-url", app_ctx.api_url)):
         if value:
@@ -308,8 +309,15 @@ def _resume_command(app_ctx: AppContext, options: ImportOptions) -> str:
     ):
         if given:
             parts += [flag, given]
-    if options.fail_fast:
-        parts.append("--fail-fast")
+    for flag, given_flag in (
+        ("--fail-fast", options.fail_fast),
+        ("--yes", options.yes),
+        ("--recheck-uncertain", options.recheck_uncertain),
+    ):
+        if given_flag:
+            parts.append(flag)
+    if app_ctx.output.requested:  # a global option, accepted after the command too
+        parts += ["--output", app_ctx.output.requested.value]
     return subprocess.list2cmdline(parts) if os.name == "nt" else shlex.join(parts)
 
 
@@ -319,7 +327,8 @@ def check_report_path(report: Path, input_file: str) -> None:
     not after."""
     from fwfulfill.atomic_file import check_writable
 
-    same = input_file != "-" and Path(input_file).exists() and report.exists()
+    # os.path's checks answer False for a name too long or holding a NUL; Path's would raise.
+    same = input_file != "-" and os.path.exists(input_file) and os.path.exists(report)
     if same and os.path.samefile(report, input_file):
         raise InputError(
             "invalid_option",

@@ -71,7 +71,11 @@ def failures_rendered(output: Output) -> Iterator[None]:
         output.error(str(error))
         raise typer.Exit(int(ExitCode.INVALID_INPUT)) from None
     except (KeyboardInterrupt, typer.Abort):  # Abort: Ctrl-C or end of input at a prompt
-        output.error("interrupted: nothing more was sent")
+        # A program reading `-o json` gets its one document even when the run stops early.
+        interrupted = FwfulfillError("interrupted")
+        if output.json_mode and not output.data_written:
+            output.data({"error": error_payload(interrupted)})
+        output.error(one_line(interrupted))
         raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
 
     except Exception as error:  # a bug: say so plainly, without a wall of traceback

@@ -123,7 +123,24 @@ def _status(value: str) -> str:
 
 def _since(value: str, now: datetime | None = None) -> str:
     """An absolute UTC timestamp for `--since`, from a date, a datetime or `7d` / `24h` / `2w`."""
-    text = value.strip()
+    try:
+        moment = _moment(value.strip(), now)
+        return (
+            moment.astimezone(timezone.utc)
+            .isoformat(timespec="milliseconds")
+            .replace("+00:00", "Z")
+        )
+    # 999999d, a year-1 date with an offset, 5,000 digits: outside what a date can hold.
+    except (OverflowError, ValueError):
+        raise InputError(
+            "invalid_since",
+            f"{value[:40]!r} is outside the calendar (years 1 to 9999); use a later date or fewer "
+            "days.",
+            target="--since",
+        ) from None
+
+
+def _moment(text: str, now: datetime | None) -> datetime:
     relative = _RELATIVE.match(text)
     if relative:
         amount, unit = int(relative.group(1)), relative.group(2).lower()
@@ -139,9 +156,9 @@ def _since(value: str, now: datetime | None = None) -> str:
         except ValueError:
             raise InputError(
                 "invalid_since",
-                f"{value!r} is not a date; use 2026-11-01, 2026-11-01T08:00:00Z, 7d or 24h.",
+                f"{text[:40]!r} is not a date; use 2026-11-01, 2026-11-01T08:00:00Z, 7d or 24h.",
                 target="--since",
             ) from None
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return moment

@@ -42,11 +42,13 @@ class Output:
         self._stderr_file = stderr or sys.stderr
         self.stdout_is_terminal = is_terminal(self._stdout_file)
         self.stderr_is_terminal = is_terminal(self._stderr_file)
+        self.requested = requested  # what --output asked for (None: chosen by the terminal)
         # Tables only for a terminal unless asked for; a pipe gets JSON.
         self.format = requested or (
             OutputFormat.TABLE if self.stdout_is_terminal else OutputFormat.JSON
         )
         self.color = not (no_color or os.environ.get(ENV_NO_COLOR))
+        self.data_written = False  # one JSON document per run: an error after data adds none
 
     # Rich loads on first use: `--version` and shell completion never pay for it.
     @cached_property
@@ -90,6 +92,7 @@ class Output:
         self.__dict__.pop("out", None)  # the table console is rebuilt on the new file
 
     def data_fields(self, fields: Iterable[tuple[str, Any]]) -> None:
+        self.data_written = True
         try:
             self._write_fields(fields)
         except BrokenPipeError:
@@ -116,6 +119,7 @@ class Output:
         self._stdout_file.flush()
 
     def data(self, payload: Any) -> None:
+        self.data_written = True
         try:
             self._write_data(payload)
         except BrokenPipeError:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fwfulfill.sandbox.settings import CHOICES, SandboxSettings
+from fwfulfill.sandbox.settings import CHOICES, MAX_SECONDS, SandboxSettings
 
 # --faults names -> (setting, kind): a share in [0, 1], a count, a duration or a plain integer.
 FAULT_KEYS: dict[str, tuple[str, str]] = {
@@ -55,7 +55,8 @@ def parse_latency(text: str) -> tuple[float, float]:
         high = _seconds(high_text) if sep else low
     except ValueError:
         raise ValueError(
-            f"--latency: {text!r} is not a duration or a range like 0.2, 0.1-0.3 or 100ms-300ms"
+            f"--latency: {text[:40]!r} is not a duration (0 to {MAX_SECONDS:g} seconds) or a range "
+            "like 0.2, 0.1-0.3 or 100ms-300ms"
         ) from None
     if high < low:
         raise ValueError(f"--latency: {text!r}: the range must go from low to high")
@@ -151,7 +152,10 @@ def _fault_value(name: str, value: str, kind: str) -> float | int:
             else int(value)
         )
     except ValueError:
-        raise ValueError(f"--faults: {name}={value!r} is not a number") from None
+        raise ValueError(
+            f"--faults: {name}={value[:40]!r} is not a number"
+            + (f" of seconds from 0 to {MAX_SECONDS:g}" if kind == "duration" else "")
+        ) from None
     if kind == "share" and not 0.0 <= number <= 1.0:
         raise ValueError(f"--faults: {name}={value}: must be a share between 0 and 1")
     if kind == "count" and number < 1:
@@ -170,8 +174,9 @@ def _pairs(text: str, flag: str) -> list[tuple[str, str]]:
 
 
 def _seconds(text: str) -> float:
+    """A duration of 0 to MAX_SECONDS; nan and inf are no durations (a sleep of either crashes)."""
     text = text.strip().lower()
     value = float(text[:-2]) / 1000 if text.endswith("ms") else float(text.removesuffix("s"))
-    if value < 0:
+    if not 0 <= value <= MAX_SECONDS:  # also false for nan
         raise ValueError(text)
     return value

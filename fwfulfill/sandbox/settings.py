@@ -3,6 +3,7 @@ leaves unknown (API-NOTES.md marks them *unknown*; each default is the likely an
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, fields, replace
 from typing import Literal
 
@@ -32,6 +33,8 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "status_update": ("immediate", "deferred"),
     "commit_fault_kind": ("drop", "stall", "5xx"),
 }
+# The longest latency, stall or rate window, in seconds: nan, inf and years are not durations.
+MAX_SECONDS = 3600.0
 SHARES = ("error_rate", "commit_stall_rate", "commit_drop_rate", "reset_rate", "burst_rate")
 
 
@@ -89,8 +92,10 @@ class SandboxSettings:
             raise ValueError(f"burst_length must be at least 1, not {self.burst_length}")
         if self.commit_fault_first < 0:
             raise ValueError(f"commit_fault_first must be >= 0, not {self.commit_fault_first}")
-        if self.stall_seconds < 0:
-            raise ValueError(f"stall_seconds must be >= 0, not {self.stall_seconds}")
+        if not 0 <= self.stall_seconds <= MAX_SECONDS:
+            raise ValueError(
+                f"stall_seconds must be 0 to {MAX_SECONDS:g}, not {self.stall_seconds}"
+            )
         for name, allowed in CHOICES.items():
             if getattr(self, name) not in allowed:
                 raise ValueError(f"{name} must be one of {', '.join(allowed)}")
@@ -121,11 +126,15 @@ class SandboxSettings:
 def _check_rate(limit: int | None, window: float) -> None:
     if limit is not None and limit < 1:
         raise ValueError(f"rate_limit must be at least 1 (or None for no limit), not {limit}")
-    if window <= 0:
-        raise ValueError(f"rate_window must be more than 0 seconds, not {window}")
+    if not 0 < window <= MAX_SECONDS:  # also false for nan
+        raise ValueError(
+            f"rate_window must be more than 0 and at most {MAX_SECONDS:g}, not {window}"
+        )
 
 
 def _check_latency(latency: tuple[float, float]) -> None:
     low, high = latency
-    if low < 0 or high < low:
-        raise ValueError(f"latency must be (min, max) with 0 <= min <= max, not {latency}")
+    if not (math.isfinite(low) and math.isfinite(high) and 0 <= low <= high <= MAX_SECONDS):
+        raise ValueError(
+            f"latency must be (min, max) with 0 <= min <= max <= {MAX_SECONDS:g}, not {latency}"
+        )
