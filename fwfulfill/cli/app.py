@@ -85,14 +85,14 @@ def root(
         "--verbose",
         "-v",
         count=True,
-        help="Show each request and response on stderr (-vv: headers).",
+        help="Show each request and response on stderr (-vv: headers, and a bug's traceback).",
     ),
     version: bool = typer.Option(
         False, "--version", callback=_show_version, is_eager=True, help="Show the version and exit."
     ),
 ) -> None:
     ctx.obj = AppContext(
-        output=Output(output, no_color=no_color),
+        output=Output(output, no_color=no_color, show_tracebacks=verbose > 1),
         profile=profile,
         sandbox=sandbox,
         api_url=api_url,
