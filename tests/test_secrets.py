@@ -126,6 +126,7 @@ def login(
     )
 
 
+@pytest.mark.slow
 def test_no_command_shows_or_writes_the_password(
     cli: Cli,
     shop: RunningSandbox,

@@ -202,6 +202,7 @@ def test_fail_fast_stops_at_the_first_failure(cli: Cli, start_sandbox: Any, tmp_
     assert failed["error"]["code"] == "FULFILLMENT_VARIANT_QUANTITY_TO_HIGH"
 
 
+@pytest.mark.slow
 def test_ctrl_c_finishes_what_is_in_flight_and_says_how_to_resume(
     start_sandbox: Any, tmp_path: Path
 ) -> None:
@@ -261,6 +262,7 @@ def test_ctrl_c_finishes_what_is_in_flight_and_says_how_to_resume(
     )
 
 
+@pytest.mark.slow
 def test_the_client_paces_itself_so_the_shop_never_answers_429(
     cli: Cli, start_sandbox: Any, tmp_path: Path
 ) -> None:
@@ -278,6 +280,7 @@ def test_the_client_paces_itself_so_the_shop_never_answers_429(
     assert posts == 50
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("retry_after", [True, False])
 def test_a_shop_shared_with_other_apps_answers_429_and_the_run_waits(
     cli: Cli, start_sandbox: Any, tmp_path: Path, retry_after: bool
@@ -326,6 +329,7 @@ def test_a_report_never_overwrites_its_input(cli: Cli, start_sandbox: Any, tmp_p
     assert shop.stats()["requests"].get("POST /open-api/v1.0/fulfillments", 0) == 0
 
 
+@pytest.mark.slow
 def test_two_runs_at_once_cannot_both_send(start_sandbox: Any, tmp_path: Path, cli: Cli) -> None:
     # A shop that never answers ALREADY_EXISTS: only the lock keeps a second run from doubling.
     seed = large_shop_seed(200, seed=2)

@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import ENV_REQUIRE_SPEC, ENV_SPEC
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -50,6 +52,7 @@ def _spec_test(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
 def test_a_missing_openapi_spec_is_named_in_the_summary_line_and_fails_when_required(
     tmp_path: Path,
 ) -> None:
