@@ -13,8 +13,10 @@ fi
 # Test on the newest typer the range allows (typer is not pinned): what `pip install fwfulfill` gets.
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade typer
 
-# Everything but the real-keyring tests (pytest exits non-zero when it collects nothing).
-.venv/bin/python -m pytest -m "not keyring_real" "$@"
+# Everything but the real-keyring tests (pytest exits non-zero when it collects nothing), one worker
+# per core: 189-224 s instead of 234-312 s plain on a loaded 2-core machine. `-n 0` after it runs
+# them in one process.
+.venv/bin/python -m pytest -m "not keyring_real" -n auto "$@"
 
 if command -v dbus-run-session >/dev/null && command -v gnome-keyring-daemon >/dev/null; then
     dbus-run-session -- bash tests/keyring_session.sh
