@@ -14,8 +14,8 @@ fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade typer
 
 # Everything but the real-keyring tests (pytest exits non-zero when it collects nothing), one worker
-# per core: 189-224 s instead of 234-312 s plain on a loaded 2-core machine. `-n 0` after it runs
-# them in one process.
+# per core (on a 2-core machine shared with other work: 189-237 s against 230-312 s in one process).
+# `bash tests/run.sh -n 0` runs them in one process.
 .venv/bin/python -m pytest -m "not keyring_real" -n auto "$@"
 
 if command -v dbus-run-session >/dev/null && command -v gnome-keyring-daemon >/dev/null; then
