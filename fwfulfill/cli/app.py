@@ -85,7 +85,7 @@ def root(
         "--verbose",
         "-v",
         count=True,
-        help="Show each request and response on stderr (-vv: headers, and a bug's traceback).",
+        help="Show each request and response on stderr (-vv: headers).",
     ),
     version: bool = typer.Option(
         False, "--version", callback=_show_version, is_eager=True, help="Show the version and exit."
