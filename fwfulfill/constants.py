@@ -30,6 +30,8 @@ ENV_READ_TIMEOUT: Final = "FWFULFILL_READ_TIMEOUT"
 ENV_LEDGER_TIMEOUT: Final = "FWFULFILL_LEDGER_TIMEOUT"
 # The most one request may wait between retries before it is reported failed (seconds).
 ENV_RETRY_WAIT: Final = "FWFULFILL_MAX_RETRY_WAIT"
+# Set (to anything but 0): a bug prints its traceback on stderr as well as the one-line message.
+ENV_DEBUG: Final = "FWFULFILL_DEBUG"
 
 APP_NAME: Final = "fwfulfill"
 KEYRING_SERVICE: Final = "fwfulfill"

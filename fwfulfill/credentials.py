@@ -30,6 +30,10 @@ class Credentials:
     is_token: bool = False
     source: CredentialSource = CredentialSource.ENVIRONMENT
 
+    def __post_init__(self) -> None:
+        if self.secret:
+            _HELD_SECRETS.update((self.secret, self.authorization().split(" ", 1)[1]))
+
     def authorization(self) -> str:
         if self.is_token:
             return f"Bearer {self.secret}"
@@ -46,6 +50,15 @@ class Credentials:
 
     def __str__(self) -> str:
         return f"Credentials({self.masked_username}, from {self.source.value})"
+
+
+# Every secret (and its Authorization header value) this process has held, so that the text of an
+# unexpected failure can be scrubbed of them before it is shown (cli/failure.py).
+_HELD_SECRETS: set[str] = set()
+
+
+def held_secrets() -> frozenset[str]:
+    return frozenset(_HELD_SECRETS)
 
 
 class CredentialsIncomplete(ValueError):

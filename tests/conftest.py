@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator, Sequence
+import subprocess
+import time
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,6 +26,34 @@ _ISOLATED = (
     "FWFULFILL_API_URL",
     "NO_COLOR",
 )
+
+
+# The spec tests (tests/sandbox) check the sandbox against Fourthwall's OpenAPI spec, a file outside
+# the repo. Without it they skip, and say so in the summary line; CI sets FWFULFILL_REQUIRE_SPEC=1,
+# which makes a missing spec a failure instead.
+ENV_SPEC = "FWFULFILL_OPENAPI_SPEC"
+ENV_REQUIRE_SPEC = "FWFULFILL_REQUIRE_SPEC"
+SPEC_MISSING = "Fourthwall's OpenAPI spec is not at"
+SPEC_SKIPPED = "skipped without the OpenAPI spec"
+
+
+def pytest_report_teststatus(report: pytest.TestReport, config: pytest.Config) -> Any:
+    """A spec test skipped for want of the spec is counted apart: `12 skipped without the OpenAPI
+    spec` in the summary line, never lost among the ordinary skips."""
+    if report.skipped and SPEC_MISSING in str(report.longrepr):
+        return SPEC_SKIPPED, "S", "SKIPPED (no OpenAPI spec)"
+    return None
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    skipped = terminalreporter.stats.get(SPEC_SKIPPED, [])
+    if skipped:
+        reason = str(skipped[0].longrepr[2]).removeprefix("Skipped: ")
+        terminalreporter.write_sep("=", "OpenAPI spec tests not run", yellow=True, bold=True)
+        terminalreporter.write_line(
+            f"{len(skipped)} tests did not check the sandbox against the spec: {reason}. "
+            f"CI sets {ENV_REQUIRE_SPEC}=1, which fails them instead."
+        )
 
 
 @dataclass
@@ -161,6 +191,44 @@ class RunningSandbox:
 
     def fulfillments(self) -> list[dict[str, Any]]:
         return list(self.state()["fulfillments"])
+
+    def wait_for_created(
+        self, count: int, *, process: subprocess.Popen[bytes] | None = None
+    ) -> None:
+        """Wait until the shop has created `count` fulfillments since it started (a run is sending).
+
+        Tests wait on this instead of sleeping: a loaded machine (`pytest -n auto`, CI) can take
+        seconds just to start the process."""
+        wait_until(
+            lambda: self.stats()["fulfillmentsCreated"] >= count,
+            what=f"the shop to have created {count} fulfillments",
+            process=process,
+        )
+
+
+# Long enough for the slowest shared machine; a test that passes never waits this long.
+WAIT_DEADLINE = 120.0
+
+
+def wait_until(
+    condition: Callable[[], bool],
+    *,
+    what: str,
+    timeout: float = WAIT_DEADLINE,
+    process: subprocess.Popen[bytes] | None = None,
+) -> None:
+    """Poll `condition` until it holds; fail naming `what` after `timeout` seconds, or at once if
+    `process` (the run being waited on) has already exited."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if process is not None and process.poll() is not None:
+            pytest.fail(f"the run exited ({process.returncode}) before {what}")
+        if time.monotonic() > deadline:
+            pytest.fail(f"gave up after {timeout:.0f}s waiting for {what}")
+        time.sleep(_POLL_SECONDS)
+
+
+_POLL_SECONDS = 0.02
 
 
 @pytest.fixture

@@ -197,6 +197,34 @@ def test_a_bug_is_exit_1_with_a_plain_message_not_a_traceback(
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("flags", "env"),
+    [((), {"FWFULFILL_DEBUG": "1"}), (("-vv",), {}), (("-vv",), {"FWFULFILL_DEBUG": "0"})],
+)
+def test_fwfulfill_debug_or_vv_shows_a_bugs_traceback(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch, flags: tuple[str, ...], env: dict[str, str]
+) -> None:
+    def broken(arguments: object) -> object:
+        raise RuntimeError("something impossible")
+
+    monkeypatch.setattr("fwfulfill.cli.single.parse_create", broken)
+    command = ("--sandbox", "create", "D3XZFWPP", "--all", "--tracking", "ups:1Z999AA10123456202")
+    plain = cli(*command, env={"FWFULFILL_DEBUG": "0"})
+    assert plain.exit_code == 1, plain
+    assert "Traceback" not in plain.stderr
+    assert "-vv or FWFULFILL_DEBUG=1 shows the traceback" in plain.stderr
+
+    result = cli(*flags, *command, env=env)
+    assert result.exit_code == 1, result
+    assert result.stderr.startswith("Traceback (most recent call last):"), result
+    assert "in broken" in result.stderr  # the frame that raised
+    assert "RuntimeError: something impossible" in result.stderr
+    # The one line still ends the output, so a user sees what happened last.
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("error: internal error (RuntimeError: something impossible)")
+    assert result.stdout == ""
+
+
 def test_waiting_for_the_shop_is_said_on_stderr_without_verbose(
     cli: Cli, start_sandbox: Any
 ) -> None:

@@ -15,6 +15,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -142,12 +143,14 @@ _WORDS = st.sampled_from(
 )
 
 
+@pytest.mark.slow
 @FUZZ
 @given(data=st.binary(max_size=600))
 def test_random_bytes_never_give_a_traceback(cli: Cli, tmp_path: Path, data: bytes) -> None:
     run_both(cli, tmp_path / "input.csv", data)
 
 
+@pytest.mark.slow
 @FUZZ
 @given(parts=st.lists(st.one_of(_CSV_BYTES, _WORDS, st.binary(max_size=4)), max_size=80))
 def test_csv_shaped_random_bytes_never_give_a_traceback(
@@ -222,6 +225,7 @@ _OPERATION = st.one_of(
 )
 
 
+@pytest.mark.slow
 @FUZZ
 @given(
     name=st.sampled_from(sorted(EXAMPLE_BYTES)),

@@ -221,6 +221,7 @@ def ledger_holder() -> Iterator[Any]:
         holder.wait(timeout=30)
 
 
+@pytest.mark.slow
 def test_ledger_locked_at_start_is_named_with_fix(
     cli: Cli, start_sandbox: Any, tmp_path: Path, ledger_holder: Any
 ) -> None:
@@ -238,6 +239,7 @@ def test_ledger_locked_at_start_is_named_with_fix(
     assert sent(shop) == []
 
 
+@pytest.mark.slow
 def test_ledger_locked_after_201_keeps_created(
     cli: Cli, start_sandbox: Any, tmp_path: Path, ledger_holder: Any
 ) -> None:
@@ -280,6 +282,7 @@ def test_ledger_locked_after_201_keeps_created(
     assert sent(shop) == [USPS[0]]
 
 
+@pytest.mark.slow
 def test_ledger_locked_after_201_without_room_aside_prints_the_id(
     cli: Cli, start_sandbox: Any, tmp_path: Path, ledger_holder: Any
 ) -> None:
@@ -304,6 +307,7 @@ def test_ledger_locked_after_201_without_room_aside_prints_the_id(
     assert entry["state"] == "sending"  # in doubt: re-checked by the next run, never sent blindly
 
 
+@pytest.mark.slow
 def test_ledger_locked_mid_batch_stops_and_the_next_run_finishes_it(
     cli: Cli, start_sandbox: Any, tmp_path: Path, ledger_holder: Any
 ) -> None:

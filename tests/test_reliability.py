@@ -138,8 +138,12 @@ def test_kill_9_at_random_instants_then_rerun_gives_the_same_shop_as_no_crash(
     rng = random.Random(crash_seed)
     kills = 0
     for _ in range(3):
+        created = shop.stats()["fulfillmentsCreated"]
         process = _run(csv_file, env)
-        time.sleep(rng.uniform(0.5, 1.3))
+        # Kill mid-send at a random instant: once this run has created something (start-up takes
+        # seconds on a loaded machine), then up to 0.8 s more.
+        shop.wait_for_created(created + 1, process=process)
+        time.sleep(rng.uniform(0.0, 0.8))
         if process.poll() is None:
             process.send_signal(signal.SIGKILL)
             kills += 1

@@ -126,6 +126,7 @@ def login(
     )
 
 
+@pytest.mark.slow
 def test_no_command_shows_or_writes_the_password(
     cli: Cli,
     shop: RunningSandbox,
@@ -220,3 +221,43 @@ def test_a_rejected_password_exits_4_and_names_the_fix(cli: Cli, shop: RunningSa
     assert "credentials rejected" in result.stderr.lower()
     assert "fwfulfill auth login" in result.stderr
     assert leaked_secrets(result.stdout + result.stderr) == []
+
+
+@pytest.mark.parametrize("credentials_from", ["keyring", "environment"])
+def test_a_bugs_traceback_with_fwfulfill_debug_never_shows_the_password(
+    cli: Cli, shop: RunningSandbox, monkeypatch: pytest.MonkeyPatch, credentials_from: str
+) -> None:
+    # Only the secrets this test's run loads may be scrubbed, not ones earlier tests left behind.
+    monkeypatch.setattr("fwfulfill.credentials._HELD_SECRETS", set())
+    run = Recorder(cli)
+    env = shop.env() if credentials_from == "environment" else {}
+    if credentials_from == "keyring":
+        login(run, shop)
+
+    def broken(self: object, request: object) -> object:
+        # A bug deep in the send whose exception text quotes the secret in every form it travels.
+        try:
+            raise ValueError(f"backend said {' and '.join(forms_of(PASSWORD))}")
+        except ValueError as inner:
+            raise RuntimeError(
+                f"wrapped {PASSWORD}, Authorization: Basic {forms_of(PASSWORD)[1]}, "
+                f"https://{USERNAME}:{forms_of(PASSWORD)[2]}@example.com/"
+            ) from inner
+
+    monkeypatch.setattr("fwfulfill.client.ApiClient.create_fulfillment", broken)
+    tracking = "usps:9400111899223817654305"
+    for flags, debug in ((("-vv",), "0"), ((), "1"), (("-o", "json"), "1")):
+        result = run(
+            *flags,
+            "create",
+            "D3XZFWPP",
+            "--all",
+            "--tracking",
+            tracking,
+            env={**env, "FWFULFILL_DEBUG": debug},
+            expect=1,
+        )
+        assert "Traceback (most recent call last)" in result.stderr, result
+        assert "ValueError: backend said" in result.stderr  # the chained cause is shown too
+        assert "[redacted]" in result.stderr
+    assert run.leaks() == []

@@ -12,7 +12,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -203,6 +202,7 @@ def test_fail_fast_stops_at_the_first_failure(cli: Cli, start_sandbox: Any, tmp_
     assert failed["error"]["code"] == "FULFILLMENT_VARIANT_QUANTITY_TO_HIGH"
 
 
+@pytest.mark.slow
 def test_ctrl_c_finishes_what_is_in_flight_and_says_how_to_resume(
     start_sandbox: Any, tmp_path: Path
 ) -> None:
@@ -227,12 +227,7 @@ def test_ctrl_c_finishes_what_is_in_flight_and_says_how_to_resume(
         "json",
     ]
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    # Ctrl-C once the shop has the first fulfillment (a fixed sleep lost the race on a busy box).
-    deadline = time.monotonic() + 60
-    while not any(f["trackingNumber"].startswith("GLS") for f in shop.fulfillments()):
-        assert process.poll() is None, "fwfulfill ended before sending anything"
-        assert time.monotonic() < deadline, "no fulfillment was sent within 60 s"
-        time.sleep(0.05)
+    shop.wait_for_created(1, process=process)  # mid-send: 59 boxes still to go at 20 a second
     process.send_signal(signal.SIGINT)
     stdout, stderr = process.communicate(timeout=60)
     assert process.returncode == 130, stderr.decode()
@@ -267,6 +262,7 @@ def test_ctrl_c_finishes_what_is_in_flight_and_says_how_to_resume(
     )
 
 
+@pytest.mark.slow
 def test_the_client_paces_itself_so_the_shop_never_answers_429(
     cli: Cli, start_sandbox: Any, tmp_path: Path
 ) -> None:
@@ -284,6 +280,7 @@ def test_the_client_paces_itself_so_the_shop_never_answers_429(
     assert posts == 50
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("retry_after", [True, False])
 def test_a_shop_shared_with_other_apps_answers_429_and_the_run_waits(
     cli: Cli, start_sandbox: Any, tmp_path: Path, retry_after: bool
@@ -332,11 +329,12 @@ def test_a_report_never_overwrites_its_input(cli: Cli, start_sandbox: Any, tmp_p
     assert shop.stats()["requests"].get("POST /open-api/v1.0/fulfillments", 0) == 0
 
 
+@pytest.mark.slow
 def test_two_runs_at_once_cannot_both_send(start_sandbox: Any, tmp_path: Path, cli: Cli) -> None:
     # A shop that never answers ALREADY_EXISTS: only the lock keeps a second run from doubling.
     seed = large_shop_seed(200, seed=2)
     file = tmp_path / "labels.csv"
-    write_tracking_csv(file, seed, orders=40)
+    write_tracking_csv(file, seed, orders=30)
     shop = start_sandbox(seed, already_exists_on="never")
     state = str(Path(os.environ["FWFULFILL_STATE_DIR"]))
     env = {**os.environ, **shop.env(), "FWFULFILL_STATE_DIR": state}
@@ -346,13 +344,14 @@ def test_two_runs_at_once_cannot_both_send(start_sandbox: Any, tmp_path: Path, c
         str(file),
         "--yes",
         "--rate",
-        "10/1",
+        "5/1",
         "-o",
         "json",
     ]
     first = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
-        time.sleep(1.5)
+        # Sending, so it holds the lock, with ~6 s of boxes to go for the second run to collide.
+        shop.wait_for_created(1, process=first)
         second = cli("from-csv", str(file), "--yes", "-o", "json", env=shop.env())
         assert second.exit_code == 2, second
         assert "another fwfulfill run" in second.stderr
@@ -361,7 +360,7 @@ def test_two_runs_at_once_cannot_both_send(start_sandbox: Any, tmp_path: Path, c
     landed = [
         f["trackingNumber"] for f in shop.fulfillments() if f["trackingNumber"].startswith("GLS")
     ]
-    assert len(landed) == len(set(landed)) == 40
+    assert len(landed) == len(set(landed)) == 30
 
 
 @pytest.mark.usefixtures("at_a_terminal")

@@ -92,7 +92,7 @@ def root(
     ),
 ) -> None:
     ctx.obj = AppContext(
-        output=Output(output, no_color=no_color),
+        output=Output(output, no_color=no_color, show_tracebacks=verbose > 1),
         profile=profile,
         sandbox=sandbox,
         api_url=api_url,

@@ -1,8 +1,10 @@
 """How a command fails: every error becomes a clear message and a documented exit code, never a
-traceback."""
+traceback unless asked for (-vv or FWFULFILL_DEBUG=1, to report a bug)."""
 
 from __future__ import annotations
 
+import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -11,6 +13,7 @@ import typer
 
 from fwfulfill.catalogue import ExitCode
 from fwfulfill.cli.output import Output
+from fwfulfill.constants import ENV_DEBUG
 from fwfulfill.errors import ApiError, FwfulfillError, InputError
 
 
@@ -78,9 +81,53 @@ def failures_rendered(output: Output) -> Iterator[None]:
         output.error(one_line(interrupted))
         raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
 
-    except Exception as error:  # a bug: say so plainly, without a wall of traceback
-        output.error(
-            f"internal error ({type(error).__name__}: {error}). This is a bug in fwfulfill; "
-            "please report it with the command you ran."
-        )
+    except Exception as error:  # a bug: say so plainly; the traceback only when asked for
+        render_bug(output, error)
         raise typer.Exit(int(ExitCode.BUG)) from None
+
+
+def render_bug(output: Output, error: Exception) -> None:
+    """One line naming the bug; before it, with -vv or FWFULFILL_DEBUG, the traceback (as httpie's
+    --traceback). Both are scrubbed of every secret the run held: exception text can quote one."""
+    hint = f" (-vv or {ENV_DEBUG}=1 shows the traceback)"
+    if output.show_tracebacks or debug_requested(os.environ):
+        import traceback
+
+        from rich.text import Text
+
+        lines = traceback.format_exception(type(error), error, error.__traceback__)
+        output.err.print(Text(scrubbed("".join(lines)).rstrip()), soft_wrap=True)
+        hint = ""
+    output.error(
+        scrubbed(
+            f"internal error ({type(error).__name__}: {error}). This is a bug in fwfulfill; "
+            f"please report it with the command you ran{hint}."
+        )
+    )
+
+
+def debug_requested(env: Any) -> bool:
+    return env.get(ENV_DEBUG, "") not in ("", "0")
+
+
+# `Basic <token>`, `Bearer <token>`, and `scheme://user:password@` in URLs.
+_AUTHORIZATION = re.compile(r"\b(Basic|Bearer)\s+[A-Za-z0-9+/=._~-]{6,}", re.IGNORECASE)
+_URL_USERINFO = re.compile(r"(\w+://)[^/\s@]+@")
+_SHORTEST_SECRET = 8
+
+
+def scrubbed(text: str) -> str:
+    """`text` without the secrets the process held, in any form they travel in."""
+    from urllib.parse import quote
+
+    from fwfulfill.credentials import held_secrets
+
+    # Longest first, so a secret inside another is not half-replaced. Shorter strings than any real
+    # password or token (test doubles like "p") would blank ordinary words: left to the patterns.
+    for secret in sorted(held_secrets(), key=len, reverse=True):
+        if len(secret) < _SHORTEST_SECRET:
+            continue
+        for form in {secret, quote(secret, safe="")}:
+            text = text.replace(form, "[redacted]")
+    text = _AUTHORIZATION.sub(r"\1 [redacted]", text)
+    return _URL_USERINFO.sub(r"\1[redacted]@", text)

@@ -37,7 +37,10 @@ class Output:
         no_color: bool = False,
         stdout: IO[str] | None = None,
         stderr: IO[str] | None = None,
+        show_tracebacks: bool = False,
     ) -> None:
+        # A bug's traceback on stderr too (-vv; FWFULFILL_DEBUG=1 also turns it on, cli/failure.py).
+        self.show_tracebacks = show_tracebacks
         self._stdout_file = stdout or sys.stdout
         self._stderr_file = stderr or sys.stderr
         self.stdout_is_terminal = is_terminal(self._stdout_file)

@@ -90,6 +90,7 @@ def _statuses_unique(case: Any) -> bool:
     return not isinstance(statuses, list) or len(set(statuses)) == len(statuses)
 
 
+@pytest.mark.slow
 def test_sandbox_conforms_to_spec_schemathesis(
     openapi_spec: dict[str, Any], sandbox_url: str
 ) -> None:
