@@ -3,7 +3,7 @@ way."""
 
 from __future__ import annotations
 
-from fwfulfill.catalogue import Entry, ExitCode, explain, lookup
+from fwfulfill.error_codes import Entry, ExitCode, explain, lookup
 
 
 class FwfulfillError(Exception):

@@ -185,7 +185,7 @@ def test_resume_command_keeps_recheck_uncertain_yes_and_every_run_option(tmp_pat
     from fwfulfill.cli.app import app, hoist_global_options
     from fwfulfill.cli.context import AppContext
     from fwfulfill.cli.csv_import import ImportOptions, _resume_command
-    from fwfulfill.cli.output import Output, OutputFormat
+    from fwfulfill.cli.streams import Output, OutputFormat
 
     options = ImportOptions(
         file=str(tmp_path / "my labels.csv"),
@@ -232,7 +232,7 @@ def test_resume_command_keeps_recheck_uncertain_yes_and_every_run_option(tmp_pat
 
 
 def test_not_sent_is_in_the_readme_states() -> None:
-    from fwfulfill import ledger
+    from fwfulfill.sending import ledger
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme.split("### `fwfulfill history", 1)[1].split("\n### ", 1)[0]

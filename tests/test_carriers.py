@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from fwfulfill.carriers import (
+from fwfulfill.tracking.carrier_formats import DISTINCTIVE_FORMATS, S10_POSTS
+from fwfulfill.tracking.carriers import (
     OTHER,
     CarrierMatch,
     all_carriers,
@@ -12,7 +13,6 @@ from fwfulfill.carriers import (
     carrier_from_service,
     normalize_carrier,
 )
-from fwfulfill.tracking.carrier_formats import DISTINCTIVE_FORMATS, S10_POSTS
 
 ALIASES = [
     pytest.param(carrier.key, alias, id=f"{carrier.key}-{alias}")

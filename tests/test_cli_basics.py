@@ -244,9 +244,9 @@ def test_a_url_with_a_password_in_it_is_refused(cli: Cli) -> None:
 def test_environment_credentials_never_go_to_a_profile_url(
     cli: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from fwfulfill.auth.config import Config, Profile, save_config
     from fwfulfill.cli.context import AppContext
-    from fwfulfill.cli.output import Output
-    from fwfulfill.config import Config, Profile, save_config
+    from fwfulfill.cli.streams import Output
     from fwfulfill.constants import API_BASE_URL
 
     save_config(Config(profiles={"default": Profile("default", api_url="http://127.0.0.1:9")}))
@@ -270,7 +270,7 @@ def test_an_encoding_that_cannot_read_the_file_is_an_input_error(cli: Cli, tmp_p
 def test_a_reader_that_goes_away_does_not_change_the_outcome() -> None:
     import io
 
-    from fwfulfill.cli.output import Output, OutputFormat
+    from fwfulfill.cli.streams import Output, OutputFormat
 
     class ClosedPipe(io.StringIO):
         def write(self, text: str) -> int:

@@ -14,11 +14,11 @@ import httpx
 import pytest
 
 from fwfulfill import __version__
-from fwfulfill.client import ApiClient, RequestSent, RetryPolicy, Waiting
-from fwfulfill.credentials import Credentials
+from fwfulfill.api.client import ApiClient, RequestSent, RetryPolicy, Waiting
+from fwfulfill.api.models import FulfillmentRequest
+from fwfulfill.api.ratelimit import RateLimiter
+from fwfulfill.auth.credentials import Credentials
 from fwfulfill.errors import ApiError, OutcomeUnknown
-from fwfulfill.models import FulfillmentRequest
-from fwfulfill.ratelimit import RateLimiter
 
 ORDER = {
     "id": "00aa4abd-5778-4199-8161-0b49b2f212e5",

@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fwfulfill.csv_reader import CsvFile
+from fwfulfill.csv_input.decode import CsvFile
 from fwfulfill.errors import InputError
 from tests.conftest import Cli, CliResult
 

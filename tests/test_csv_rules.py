@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from fwfulfill.columns import ALIASES
+from fwfulfill.csv_input.columns import ALIASES
 from tests.conftest import Cli, CliResult, RunningSandbox, write_csv
 
 USPS = "9400111899223817654305"  # valid USPS IMpb numbers

@@ -241,7 +241,7 @@ def test_state_dir_0700_under_umask_000(cli: Cli, tmp_path: Path, umask_000: Non
 
 
 def test_ledger_file_0600(tmp_path: Path, umask_022: None) -> None:
-    from fwfulfill.ledger import Ledger
+    from fwfulfill.sending.ledger import Ledger
 
     path = tmp_path / "state" / "ledger.sqlite3"
     with Ledger(path) as ledger:

@@ -29,8 +29,8 @@ from typer.main import get_command
 from typer.testing import CliRunner
 
 from fwfulfill import constants
+from fwfulfill.auth.store import ENV_KEYRING_TIMEOUT
 from fwfulfill.cli.app import app
-from fwfulfill.credential_store import ENV_KEYRING_TIMEOUT
 from fwfulfill.sandbox.demo import demo_seed
 from tests.conftest import Cli
 

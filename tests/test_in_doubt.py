@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from fwfulfill.catalogue import lookup
+from fwfulfill.error_codes import lookup
 from tests.conftest import Cli, RunningSandbox, write_csv
 from tests.sandbox.shop import order, prior, seed
 
@@ -225,8 +225,8 @@ def test_an_uncertain_box_that_never_landed_does_not_make_the_next_box_whole(
 
 def crashed_while_sending(quantity: int) -> None:
     """The ledger as a run killed right after its POST leaves it: the box is `sending`."""
-    from fwfulfill.ledger import Ledger
-    from fwfulfill.plan import PlannedFulfillment, PlannedItem
+    from fwfulfill.planning.plan import PlannedFulfillment, PlannedItem
+    from fwfulfill.sending.ledger import Ledger
     from tests.sandbox.shop import SHOP_ID, order_id, variant_id
 
     box = PlannedFulfillment(
@@ -286,7 +286,8 @@ def test_recheck_uncertain_help_says_the_risk(cli: Cli) -> None:
 
 @pytest.fixture
 def at_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
-    from fwfulfill.cli import csv_import, output
+    from fwfulfill.cli import csv_import
+    from fwfulfill.cli import streams as output
 
     monkeypatch.setattr(csv_import, "is_terminal", lambda stream: True)
     monkeypatch.setattr(output, "is_terminal", lambda stream: True)

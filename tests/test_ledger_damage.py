@@ -19,8 +19,8 @@ from typing import Any
 
 import pytest
 
-from fwfulfill.ledger import LEDGER_FILE, Ledger
-from fwfulfill.plan import PlannedFulfillment, PlannedItem
+from fwfulfill.planning.plan import PlannedFulfillment, PlannedItem
+from fwfulfill.sending.ledger import LEDGER_FILE, Ledger
 from tests.conftest import Cli, RunningSandbox, write_csv
 
 USPS = ["9400111899223817654503", "9400111899223817654510", "9400111899223817654527"]
@@ -396,7 +396,7 @@ def test_full_disk_names_enospc(
 def test_full_disk_while_recording_names_enospc(tmp_path: Path) -> None:
     # SQLite's own "disk full" (SQLITE_FULL), reached through a page limit on any platform: the
     # error names the file and the disk, never "cannot rollback - no transaction is active".
-    from fwfulfill.ledger import LedgerError
+    from fwfulfill.sending.ledger import LedgerError
 
     path = tmp_path / LEDGER_FILE
     with Ledger(path) as ledger:

@@ -228,7 +228,7 @@ def test_a_bugs_traceback_with_fwfulfill_debug_never_shows_the_password(
     cli: Cli, shop: RunningSandbox, monkeypatch: pytest.MonkeyPatch, credentials_from: str
 ) -> None:
     # Only the secrets this test's run loads may be scrubbed, not ones earlier tests left behind.
-    monkeypatch.setattr("fwfulfill.credentials._HELD_SECRETS", set())
+    monkeypatch.setattr("fwfulfill.auth.credentials._HELD_SECRETS", set())
     run = Recorder(cli)
     env = shop.env() if credentials_from == "environment" else {}
     if credentials_from == "keyring":
@@ -244,7 +244,7 @@ def test_a_bugs_traceback_with_fwfulfill_debug_never_shows_the_password(
                 f"https://{USERNAME}:{forms_of(PASSWORD)[2]}@example.com/"
             ) from inner
 
-    monkeypatch.setattr("fwfulfill.client.ApiClient.create_fulfillment", broken)
+    monkeypatch.setattr("fwfulfill.api.client.ApiClient.create_fulfillment", broken)
     tracking = "usps:9400111899223817654305"
     for flags, debug in ((("-vv",), "0"), ((), "1"), (("-o", "json"), "1")):
         result = run(

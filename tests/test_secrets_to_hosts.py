@@ -171,7 +171,7 @@ def test_plain_http_goes_only_to_literal_loopback_addresses(cli: Cli, url: str) 
     ],
 )
 def test_plain_http_goes_only_to_literal_loopback_addresses_accepts_these(url: str) -> None:
-    from fwfulfill.urls import validate_api_url
+    from fwfulfill.api.urls import validate_api_url
 
     assert validate_api_url(url, "--api-url") == url
 

@@ -17,9 +17,9 @@ from typing import Any
 
 import pytest
 
-from fwfulfill.ledger import Ledger
 from fwfulfill.sandbox.demo import demo_seed, large_shop_seed
 from fwfulfill.sandbox.tracking_csv import write_tracking_csv
+from fwfulfill.sending.ledger import Ledger
 from tests.conftest import Cli, RunningSandbox, write_csv
 
 USPS = ["9400111899223817654503", "9400111899223817654510", "9400111899223817654527"]
@@ -300,7 +300,8 @@ def test_a_shop_shared_with_other_apps_answers_429_and_the_run_waits(
 @pytest.fixture
 def at_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     """stdin, stdout and stderr are a terminal (so a run asks before sending)."""
-    from fwfulfill.cli import csv_import, output
+    from fwfulfill.cli import csv_import
+    from fwfulfill.cli import streams as output
 
     monkeypatch.setattr(csv_import, "is_terminal", lambda stream: True)
     monkeypatch.setattr(output, "is_terminal", lambda stream: True)

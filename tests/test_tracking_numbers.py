@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from fwfulfill.carriers import carrier_by_key
-from fwfulfill.catalogue import CATALOGUE
+from fwfulfill.error_codes import CATALOGUE
 from fwfulfill.tracking import (
     TrackingCheck,
     check_tracking,
@@ -14,6 +13,7 @@ from fwfulfill.tracking import (
     normalize_tracking_number,
 )
 from fwfulfill.tracking.carrier_formats import DISTINCTIVE_FORMATS, S10_POSTS
+from fwfulfill.tracking.carriers import carrier_by_key
 from fwfulfill.tracking.checksums import luhn, mod7, mod10, mod_37_36, s10
 from fwfulfill.tracking.courier_data import load_formats, python_regex
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from fwfulfill.models import ShippingLabel
+from fwfulfill.api.models import ShippingLabel
 from tests.conftest import Cli, RunningSandbox, write_csv
 
 USPS = "9400111899223817654305"  # valid USPS IMpb numbers

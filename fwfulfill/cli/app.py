@@ -16,7 +16,7 @@ from typer.core import TyperGroup
 from fwfulfill import __version__
 from fwfulfill.cli.context import AppContext
 from fwfulfill.cli.global_options import hoist_global_options
-from fwfulfill.cli.output import Output, OutputFormat
+from fwfulfill.cli.streams import Output, OutputFormat
 
 
 class SuggestOnceGroup(TyperGroup):
@@ -101,13 +101,13 @@ def root(
 
 
 def _register() -> None:
-    from fwfulfill.cli.auth import app as auth_app
-    from fwfulfill.cli.create import create
-    from fwfulfill.cli.from_csv import from_csv
-    from fwfulfill.cli.history import history
-    from fwfulfill.cli.orders import app as orders_app
-    from fwfulfill.cli.reference import carriers, template
-    from fwfulfill.cli.sandbox import app as sandbox_app
+    from fwfulfill.cli.commands.auth import app as auth_app
+    from fwfulfill.cli.commands.create import create
+    from fwfulfill.cli.commands.from_csv import from_csv
+    from fwfulfill.cli.commands.history import history
+    from fwfulfill.cli.commands.info import carriers, template
+    from fwfulfill.cli.commands.orders import app as orders_app
+    from fwfulfill.cli.commands.sandbox import app as sandbox_app
 
     app.add_typer(auth_app, name="auth", cls=SuggestOnceGroup)
     app.command("create")(create)

@@ -12,7 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from fwfulfill.cli.output import Output
+from fwfulfill.api.urls import validate_api_url
+from fwfulfill.cli.streams import Output
 from fwfulfill.constants import (
     API_BASE_URL,
     ENV_API_URL,
@@ -20,14 +21,13 @@ from fwfulfill.constants import (
     ENV_READ_TIMEOUT,
     ENV_RETRY_WAIT,
 )
-from fwfulfill.urls import validate_api_url
 
 if TYPE_CHECKING:
     import httpx
 
-    from fwfulfill.client import ApiClient, ClientEvent
-    from fwfulfill.credentials import Credentials
-    from fwfulfill.ratelimit import RateLimiter
+    from fwfulfill.api.client import ApiClient, ClientEvent
+    from fwfulfill.api.ratelimit import RateLimiter
+    from fwfulfill.auth.credentials import Credentials
 
 
 @dataclass
@@ -45,7 +45,7 @@ class AppContext:
     @property
     def profile_name(self) -> str | None:
         """--profile, else FWFULFILL_PROFILE (empty means unset), checked as `auth login` does."""
-        from fwfulfill.config import validate_profile_name
+        from fwfulfill.auth.config import validate_profile_name
 
         if self.profile is not None:
             return validate_profile_name(self.profile, "--profile")
@@ -56,8 +56,8 @@ class AppContext:
     def base_url(self) -> str:
         if self.sandbox:
             return self._sandbox()[2]
-        from fwfulfill.config import load_config
-        from fwfulfill.credential_store import environment_credentials
+        from fwfulfill.auth.config import load_config
+        from fwfulfill.auth.store import environment_credentials
 
         url, source = self.api_url_override()
         # Credentials from the environment belong to no profile: never send them to the URL a
@@ -78,8 +78,8 @@ class AppContext:
     def credentials(self) -> Credentials:
         if self.sandbox:
             return self._sandbox()[1]
-        from fwfulfill.credential_store import resolve_credentials
-        from fwfulfill.credentials import CredentialSource
+        from fwfulfill.auth.credentials import CredentialSource
+        from fwfulfill.auth.store import resolve_credentials
 
         found = resolve_credentials(self.profile_name, self.env)
         if found.source is CredentialSource.ENVIRONMENT and self.profile_name:
@@ -111,7 +111,7 @@ class AppContext:
         credentials: Credentials | None = None,
         base_url: str | None = None,
     ) -> ApiClient:
-        from fwfulfill.client import ApiClient, RetryPolicy, Timeouts
+        from fwfulfill.api.client import ApiClient, RetryPolicy, Timeouts
         from fwfulfill.env_settings import env_seconds
 
         timeouts = Timeouts(read=env_seconds(self.env, ENV_READ_TIMEOUT, Timeouts.read))
@@ -134,7 +134,7 @@ class AppContext:
 
     def _log_event(self, event: ClientEvent) -> None:
         """Waits are always said on stderr (a run that pauses says why); the exchange with -v."""
-        from fwfulfill.client import RequestSent, ResponseReceived, Waiting
+        from fwfulfill.api.client import RequestSent, ResponseReceived, Waiting
 
         if isinstance(event, Waiting):
             self.output.info(f"waiting {event.seconds:.1f}s: {event.reason}")

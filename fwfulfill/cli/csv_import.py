@@ -16,22 +16,28 @@ from typing import IO
 
 import typer
 
-from fwfulfill.catalogue import ExitCode, explain_with_hint
 from fwfulfill.cli.context import AppContext
-from fwfulfill.cli.failure import one_line
-from fwfulfill.cli.output import Output, is_terminal
-from fwfulfill.cli.render import fulfillments_table, problems_table, summary_table
+from fwfulfill.cli.errors import one_line
 from fwfulfill.cli.session import ShopSession, shop_label, shop_session
-from fwfulfill.columns import ColumnMap, map_columns, parse_map_options
+from fwfulfill.cli.streams import Output, is_terminal
+from fwfulfill.cli.tables import fulfillments_table, problems_table, summary_table
 from fwfulfill.constants import RATE_LIMIT_REQUESTS, RATE_LIMIT_WINDOW_SECONDS
-from fwfulfill.csv_reader import CsvFile, open_source
-from fwfulfill.csv_rows import RowsReading, read_rows
+from fwfulfill.csv_input.columns import ColumnMap, map_columns, parse_map_options
+from fwfulfill.csv_input.decode import CsvFile, open_source
+from fwfulfill.csv_input.rows import RowsReading, read_rows
+from fwfulfill.error_codes import ExitCode, explain_with_hint
 from fwfulfill.errors import FwfulfillError, InputError
-from fwfulfill.order_lookup import resolve_orders
-from fwfulfill.plan import UNSUCCESSFUL, Plan, Problem, Severity, Status
-from fwfulfill.planner import InputProblem, build_plan, offline_plan, problem, split_recorded
-from fwfulfill.run_lock import exclusive_run
-from fwfulfill.runner import RunResult, default_concurrency
+from fwfulfill.planning.order_lookup import resolve_orders
+from fwfulfill.planning.plan import UNSUCCESSFUL, Plan, Problem, Severity, Status
+from fwfulfill.planning.planner import (
+    InputProblem,
+    build_plan,
+    offline_plan,
+    problem,
+    split_recorded,
+)
+from fwfulfill.sending.run_lock import exclusive_run
+from fwfulfill.sending.runner import RunResult, default_concurrency
 
 _RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d+(?:\.\d+)?)\s*s?\s*$", re.IGNORECASE)
 
@@ -231,7 +237,7 @@ def _send(
         output.info("Nothing sent.")
         return int(ExitCode.OK)
     from fwfulfill.cli.progress import SendProgress
-    from fwfulfill.runner import send_planned
+    from fwfulfill.sending.runner import send_planned
 
     concurrency = options.concurrency or default_concurrency(per_second)
     with SendProgress(output, len(to_send), session.limiter) as progress:
@@ -348,7 +354,7 @@ def _write_report(
 ) -> None:
     """Write the report after the run; failing here is said, but never changes the run's exit code
     (what was sent is printed above and in the ledger)."""
-    from fwfulfill.report import line_outcomes, write_report
+    from fwfulfill.csv_input.report import line_outcomes, write_report
 
     source = CsvFile(handle, encoding=options.encoding, delimiter=options.delimiter)
     try:

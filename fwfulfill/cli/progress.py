@@ -14,9 +14,9 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from fwfulfill.cli.output import Output
-from fwfulfill.plan import PlannedFulfillment
-from fwfulfill.ratelimit import RateLimiter
+from fwfulfill.api.ratelimit import RateLimiter
+from fwfulfill.cli.streams import Output
+from fwfulfill.planning.plan import PlannedFulfillment
 
 
 class SendProgress:

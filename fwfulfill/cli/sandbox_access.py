@@ -9,7 +9,7 @@ from pathlib import Path
 
 import httpx
 
-from fwfulfill.credentials import Credentials, CredentialSource
+from fwfulfill.auth.credentials import Credentials, CredentialSource
 from fwfulfill.paths import state_dir
 
 

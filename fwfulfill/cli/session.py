@@ -6,13 +6,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from fwfulfill.api.client import ApiClient
+from fwfulfill.api.models import Shop
+from fwfulfill.api.ratelimit import RateLimiter
+from fwfulfill.auth.config import describe_shop
 from fwfulfill.cli.context import AppContext
-from fwfulfill.client import ApiClient
-from fwfulfill.config import describe_shop
 from fwfulfill.constants import RATE_LIMIT_REQUESTS, RATE_LIMIT_WINDOW_SECONDS
-from fwfulfill.ledger import Ledger
-from fwfulfill.models import Shop
-from fwfulfill.ratelimit import RateLimiter
+from fwfulfill.sending.ledger import Ledger
 
 
 @dataclass

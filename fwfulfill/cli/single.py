@@ -8,19 +8,24 @@ from typing import Any
 
 from rich.syntax import Syntax
 
-from fwfulfill.catalogue import ExitCode, explain_with_hint, lookup
 from fwfulfill.cli.context import AppContext
-from fwfulfill.cli.failure import one_line
-from fwfulfill.cli.render import error_table, fulfillments_table
+from fwfulfill.cli.errors import one_line
 from fwfulfill.cli.session import shop_label, shop_session
+from fwfulfill.cli.tables import error_table, fulfillments_table
+from fwfulfill.error_codes import ExitCode, explain_with_hint, lookup
 from fwfulfill.errors import ApiError, InputError
-from fwfulfill.order_lookup import fetch_order
-from fwfulfill.plan import Plan, PlannedFulfillment, Severity, Status
-from fwfulfill.planner import Draft, build_plan
-from fwfulfill.references import ItemReference, OrderReference, parse_item, parse_order_reference
-from fwfulfill.run_lock import exclusive_run
-from fwfulfill.sending import request_for
-from fwfulfill.shipment import Shipment, parse_tracking_argument, shipment
+from fwfulfill.planning.order_lookup import fetch_order
+from fwfulfill.planning.parse_input import (
+    ItemReference,
+    OrderReference,
+    parse_item,
+    parse_order_reference,
+)
+from fwfulfill.planning.plan import Plan, PlannedFulfillment, Severity, Status
+from fwfulfill.planning.planner import Draft, build_plan
+from fwfulfill.sending.run_lock import exclusive_run
+from fwfulfill.sending.send import request_for
+from fwfulfill.tracking.shipment import Shipment, parse_tracking_argument, shipment
 
 
 @dataclass(frozen=True)
@@ -143,7 +148,7 @@ def run_create(app_ctx: AppContext, arguments: CreateArguments) -> int:
         if planned.recheck_asked:
             output.warning(explain_with_hint("recheck_uncertain_risk", {"count": 1}))
         output.info(f"Sending to shop {shop_label(session.shop)}")
-        from fwfulfill.runner import send_planned
+        from fwfulfill.sending.runner import send_planned
 
         _, result = send_planned(
             session.client,

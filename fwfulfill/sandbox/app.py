@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from fwfulfill.models import FulfillmentRequest
+from fwfulfill.api.models import FulfillmentRequest
 from fwfulfill.sandbox import errors
 from fwfulfill.sandbox.auth import authenticate
 from fwfulfill.sandbox.clock import Clock, SystemClock

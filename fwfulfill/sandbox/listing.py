@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
+from fwfulfill.api.models import OrderStatus
 from fwfulfill.constants import ORDER_PAGE_SIZE_MAX
-from fwfulfill.models import OrderStatus
 from fwfulfill.sandbox.errors import ApiError, bad_request
 from fwfulfill.sandbox.messages import SandboxRequest
 from fwfulfill.sandbox.orderspec import INT32_MAX

@@ -14,9 +14,9 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from fwfulfill.api.urls import is_loopback
 from fwfulfill.sandbox.app import SandboxApp
 from fwfulfill.sandbox.messages import Fault, Headers, SandboxRequest, SandboxResponse
-from fwfulfill.urls import is_loopback
 
 DEFAULT_PORT = 8787
 _IDLE_TIMEOUT = 60.0  # seconds a kept-alive connection may sit idle

@@ -1,7 +1,7 @@
 """Which tracking-number formats belong to which canonical carrier, and which name one on their own.
 
-The carrier keys are those of `fwfulfill.carriers`; the format ids and courier codes those of the
-vendored courier files.
+The carrier keys are those of `fwfulfill.tracking.carriers`; the format ids and courier codes those
+of the vendored courier files.
 """
 
 from __future__ import annotations

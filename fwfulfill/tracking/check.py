@@ -9,7 +9,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from fwfulfill.carriers import carrier_by_key
 from fwfulfill.constants import MAX_LABEL_LENGTH
 from fwfulfill.tracking.carrier_formats import (
     S10_DELIVERERS,
@@ -18,6 +17,7 @@ from fwfulfill.tracking.carrier_formats import (
     has_formats,
     issues,
 )
+from fwfulfill.tracking.carriers import carrier_by_key
 from fwfulfill.tracking.excel import (
     EXCEL_SIGNIFICANT_DIGITS,
     looks_like_scientific_notation,
@@ -221,8 +221,8 @@ def check_tracking(number: str, carrier_key: str | None) -> TrackingCheck:
     """Check a tracking number against its carrier's key; `None` means no carrier was given.
 
     Only with `None` is a carrier inferred, from a distinctive format. A key that
-    `fwfulfill.carriers` does not know (pass `other` for a carrier name it does not know) gets only
-    the Excel and character checks, as do carriers without a public number format.
+    `fwfulfill.tracking.carriers` does not know (pass `other` for a carrier name it does not know)
+    gets only the Excel and character checks, as do carriers without a public number format.
     """
     normalized = normalize_tracking_number(number)
     problem = _text_problem(number, normalized)

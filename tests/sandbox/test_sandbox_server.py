@@ -9,8 +9,8 @@ import threading
 import httpx
 import pytest
 
+from fwfulfill.api.urls import is_loopback
 from fwfulfill.sandbox import SandboxServer
-from fwfulfill.urls import is_loopback
 
 from .shop import API, BASIC, make_app, order, seed
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from fwfulfill.cli.context import AppContext
-from fwfulfill.cli.failure import failures_rendered
+from fwfulfill.cli.errors import failures_rendered
 from fwfulfill.errors import InputError
 
 if TYPE_CHECKING:
@@ -113,9 +113,9 @@ def reset(ctx: typer.Context, seed: Path | None = SEED_OPTION) -> None:
     app_ctx: AppContext = ctx.obj
     with failures_rendered(app_ctx.output):
         from fwfulfill.cli.sandbox_access import sandbox_state_path
-        from fwfulfill.ledger import Ledger
         from fwfulfill.sandbox.seed import SeedError
         from fwfulfill.sandbox.store import SandboxStateError, reset_sandbox
+        from fwfulfill.sending.ledger import Ledger
 
         try:
             state = reset_sandbox(sandbox_state_path(), seed)
@@ -148,7 +148,7 @@ def show(ctx: typer.Context) -> None:
         if app_ctx.output.json_mode:
             app_ctx.output.data(snapshot)
             return
-        from fwfulfill.cli.render import sandbox_tables
+        from fwfulfill.cli.tables import sandbox_tables
 
         app_ctx.output.show(*sandbox_tables(snapshot))
 

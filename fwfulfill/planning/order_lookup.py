@@ -14,12 +14,12 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from fwfulfill.catalogue import ORDER_NOT_FOUND_CODES
-from fwfulfill.client import ApiClient
+from fwfulfill.api.client import ApiClient
+from fwfulfill.api.models import OPEN_STATUSES, Order, OrderPage
 from fwfulfill.constants import ORDER_PAGE_SIZE_MAX
+from fwfulfill.error_codes import ORDER_NOT_FOUND_CODES
 from fwfulfill.errors import ApiError, InputError
-from fwfulfill.models import OPEN_STATUSES, Order, OrderPage
-from fwfulfill.references import OrderReference
+from fwfulfill.planning.parse_input import OrderReference
 
 # Below this many orders, single reads are never worse than a first page that might not hold them.
 _PAGING_THRESHOLD = 3

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from fwfulfill.cli.context import AppContext
-from fwfulfill.cli.failure import failures_rendered
+from fwfulfill.cli.errors import failures_rendered
 
 
 def create(

@@ -3,7 +3,8 @@
 Every request goes through the shared rate limiter. Retries follow API-NOTES.md: what was certainly
 not delivered (connect errors, 429) is retried for every method; reads are also retried on timeouts,
 dropped connections and 5xx; a POST whose outcome is unknown is never retried here but raised as
-`OutcomeUnknown`, so the caller can record it as in doubt before deciding (see `fwfulfill.sending`).
+`OutcomeUnknown`, so the caller can record it as in doubt before deciding
+(see `fwfulfill.sending.send`).
 """
 
 from __future__ import annotations
@@ -21,11 +22,7 @@ import httpx
 from pydantic import BaseModel, ValidationError
 
 from fwfulfill import __version__
-from fwfulfill.catalogue import CATALOGUE, explain
-from fwfulfill.constants import API_PREFIX, ORDER_PAGE_SIZE_MAX, RATE_LIMIT_WINDOW_SECONDS
-from fwfulfill.credentials import Credentials
-from fwfulfill.errors import ApiError, InputError, OutcomeUnknown
-from fwfulfill.models import (
+from fwfulfill.api.models import (
     ApiErrorBody,
     FulfillmentRequest,
     FulfillmentResponse,
@@ -33,7 +30,11 @@ from fwfulfill.models import (
     OrderPage,
     Shop,
 )
-from fwfulfill.ratelimit import RateLimiter
+from fwfulfill.api.ratelimit import RateLimiter
+from fwfulfill.auth.credentials import Credentials
+from fwfulfill.constants import API_PREFIX, ORDER_PAGE_SIZE_MAX, RATE_LIMIT_WINDOW_SECONDS
+from fwfulfill.error_codes import CATALOGUE, explain
+from fwfulfill.errors import ApiError, InputError, OutcomeUnknown
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from fwfulfill.cli.context import AppContext
-from fwfulfill.cli.failure import failures_rendered
+from fwfulfill.cli.errors import failures_rendered
 
 
 def history(
@@ -20,8 +20,8 @@ def history(
     """Show the fulfillments fwfulfill sent (from its local ledger), and each step of an order's."""
     app_ctx: AppContext = ctx.obj
     with failures_rendered(app_ctx.output):
-        from fwfulfill.ledger import Ledger
-        from fwfulfill.references import parse_order_reference
+        from fwfulfill.planning.parse_input import parse_order_reference
+        from fwfulfill.sending.ledger import Ledger
 
         key = parse_order_reference(order, target="ORDER").key if order else None
         with Ledger() as ledger:
@@ -35,7 +35,7 @@ def history(
                 }
             )
             return
-        from fwfulfill.cli.render import history_tables
+        from fwfulfill.cli.tables import history_tables
 
         if not entries:
             app_ctx.output.info(

@@ -15,10 +15,11 @@ from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 import typer
 
+from fwfulfill.api.urls import validate_api_url
+from fwfulfill.auth.config import describe_shop, validate_profile_name
 from fwfulfill.cli.context import AppContext
-from fwfulfill.cli.failure import failures_rendered, one_line
-from fwfulfill.cli.output import is_terminal
-from fwfulfill.config import describe_shop, validate_profile_name
+from fwfulfill.cli.errors import failures_rendered, one_line
+from fwfulfill.cli.streams import is_terminal
 from fwfulfill.constants import (
     API_BASE_URL,
     ENV_ACCESS_TOKEN,
@@ -27,13 +28,12 @@ from fwfulfill.constants import (
     ENV_USERNAME,
 )
 from fwfulfill.errors import FwfulfillError, InputError
-from fwfulfill.urls import validate_api_url
 
 if TYPE_CHECKING:
-    from fwfulfill.config import Config, Profile
-    from fwfulfill.credential_store import KeyringStore
-    from fwfulfill.credentials import Credentials
-    from fwfulfill.models import Shop
+    from fwfulfill.api.models import Shop
+    from fwfulfill.auth.config import Config, Profile
+    from fwfulfill.auth.credentials import Credentials
+    from fwfulfill.auth.store import KeyringStore
 
 app = typer.Typer(
     help="Log in to a shop, see which credentials are used, log out.\n\n"
@@ -91,7 +91,7 @@ def login(
     """Log in to a shop: check its API credentials, then keep them in the OS keyring."""
     app_ctx: AppContext = ctx.obj
     with failures_rendered(app_ctx.output):
-        from fwfulfill.config import load_config
+        from fwfulfill.auth.config import load_config
 
         _refuse_sandbox(app_ctx)
         config = load_config()
@@ -118,7 +118,7 @@ def _refuse_sandbox(app_ctx: AppContext) -> None:
 
 
 def _require_keyring() -> None:
-    from fwfulfill.credential_store import (
+    from fwfulfill.auth.store import (
         KeyringStore,
         KeyringUnavailable,
         interactive_keyring_timeout,
@@ -147,7 +147,7 @@ def _mention_environment(app_ctx: AppContext) -> None:
 
 
 def _read_credentials(username: str | None, *, password_stdin: bool) -> Credentials:
-    from fwfulfill.credentials import Credentials
+    from fwfulfill.auth.credentials import Credentials
 
     if password_stdin:
         if not username:
@@ -253,7 +253,7 @@ def _current_shop(app_ctx: AppContext, credentials: Credentials, url: str) -> Sh
 
 
 def _store(app_ctx: AppContext, name: str, credentials: Credentials, *, insecure: bool) -> str:
-    from fwfulfill.credential_store import (
+    from fwfulfill.auth.store import (
         InsecureFileStore,
         KeyringStore,
         KeyringUnavailable,
@@ -282,7 +282,7 @@ def _save_profile(
     app_ctx: AppContext, name: str, shop: Shop, storage: str, url: str, *, make_default: bool
 ) -> bool:
     """Write the profile's non-secret settings; True when it is the default profile."""
-    from fwfulfill.config import Profile, load_config, save_config
+    from fwfulfill.auth.config import Profile, load_config, save_config
 
     config = load_config()
     previous = config.profiles.get(name)
@@ -371,7 +371,7 @@ class _Keyring:
         return self._call(lambda store: store.delete(name), False)
 
     def _call(self, action: Callable[[KeyringStore], T], fallback: T) -> T:
-        from fwfulfill.credential_store import KeyringStore, KeyringUnavailable
+        from fwfulfill.auth.store import KeyringStore, KeyringUnavailable
 
         if self.problem is not None:
             return fallback
@@ -400,7 +400,7 @@ def status(
     """Show every profile's shop, masked username, credential source, and a live check."""
     app_ctx: AppContext = ctx.obj
     with failures_rendered(app_ctx.output):
-        from fwfulfill.config import load_config
+        from fwfulfill.auth.config import load_config
 
         _refuse_sandbox(app_ctx)
         config = load_config()
@@ -438,7 +438,7 @@ def _selected_row(rows: list[CredentialStatus]) -> CredentialStatus:
 
 
 def _environment_status(app_ctx: AppContext, *, offline: bool) -> CredentialStatus | None:
-    from fwfulfill.credential_store import environment_credentials
+    from fwfulfill.auth.store import environment_credentials
 
     if not any(app_ctx.env.get(name) for name in _CREDENTIAL_VARIABLES):
         return None
@@ -506,7 +506,7 @@ def _stored_credentials(
     name: str, profile: Profile | None, keyring: _Keyring
 ) -> Credentials | None:
     """The profile's stored credentials, by the order every command reads them."""
-    from fwfulfill.credential_store import InsecureFileStore
+    from fwfulfill.auth.store import InsecureFileStore
 
     found = None
     if profile is None or profile.storage != "file":
@@ -665,7 +665,7 @@ def logout(
     """Remove a profile's stored credentials everywhere they are, and its settings."""
     app_ctx: AppContext = ctx.obj
     with failures_rendered(app_ctx.output):
-        from fwfulfill.config import load_config, save_config
+        from fwfulfill.auth.config import load_config, save_config
 
         _refuse_sandbox(app_ctx)
         if all_profiles and app_ctx.profile:
@@ -688,14 +688,14 @@ def logout(
 
 
 def _logout_names(config: Config) -> list[str]:
-    from fwfulfill.credential_store import InsecureFileStore
+    from fwfulfill.auth.store import InsecureFileStore
 
     names = [*config.profiles, config.default_profile, *InsecureFileStore().profiles()]
     return list(dict.fromkeys(names))
 
 
 def _remove(config: Config, name: str, keyring: _Keyring) -> tuple[Config, Removal]:
-    from fwfulfill.credential_store import InsecureFileStore
+    from fwfulfill.auth.store import InsecureFileStore
 
     profile = config.profiles.get(name)
     removal = Removal(name, keyring=keyring.delete(name), file=InsecureFileStore().delete(name))

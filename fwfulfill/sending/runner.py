@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from fwfulfill.client import ApiClient
-from fwfulfill.ledger import Ledger, LedgerError, LedgerJournal
-from fwfulfill.plan import UNSUCCESSFUL, PlannedFulfillment, Status, status_counts
-from fwfulfill.sending import FATAL_CODES, SendJournal, send_fulfillment
+from fwfulfill.api.client import ApiClient
+from fwfulfill.planning.plan import UNSUCCESSFUL, PlannedFulfillment, Status, status_counts
+from fwfulfill.sending.ledger import Ledger, LedgerError, LedgerJournal
+from fwfulfill.sending.send import FATAL_CODES, SendJournal, send_fulfillment
 
 MAX_CONCURRENCY = 64
 

@@ -27,7 +27,7 @@ def template(ctx: typer.Context) -> None:
 def carriers(ctx: typer.Context) -> None:
     """List the carriers fwfulfill knows, the spelling it sends, and the names it accepts."""
     app_ctx: AppContext = ctx.obj
-    from fwfulfill.carriers import all_carriers
+    from fwfulfill.tracking.carriers import all_carriers
 
     known = all_carriers()
     if app_ctx.output.json_mode:

@@ -11,9 +11,9 @@ from typing import Any
 
 import typer
 
-from fwfulfill.catalogue import ExitCode
-from fwfulfill.cli.output import Output
+from fwfulfill.cli.streams import Output
 from fwfulfill.constants import ENV_DEBUG
+from fwfulfill.error_codes import ExitCode
 from fwfulfill.errors import ApiError, FwfulfillError, InputError
 
 
@@ -52,7 +52,7 @@ def render_error(output: Output, error: FwfulfillError) -> None:
     if output.json_mode:
         output.data({"error": error_payload(error)})
     if isinstance(error, ApiError) and not isinstance(error, InputError) and not output.json_mode:
-        from fwfulfill.cli.render import error_table
+        from fwfulfill.cli.tables import error_table
 
         output.show_err(error_table(error))
     output.error(one_line(error))
@@ -61,7 +61,7 @@ def render_error(output: Output, error: FwfulfillError) -> None:
 @contextmanager
 def failures_rendered(output: Output) -> Iterator[None]:
     """Turn whatever a command raises into output and an exit code."""
-    from fwfulfill.config import ConfigError
+    from fwfulfill.auth.config import ConfigError
 
     try:
         yield
@@ -120,7 +120,7 @@ def scrubbed(text: str) -> str:
     """`text` without the secrets the process held, in any form they travel in."""
     from urllib.parse import quote
 
-    from fwfulfill.credentials import held_secrets
+    from fwfulfill.auth.credentials import held_secrets
 
     # Longest first, so a secret inside another is not half-replaced. Shorter strings than any real
     # password or token (test doubles like "p") would blank ordinary words: left to the patterns.

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 import typer
 
 from fwfulfill.cli.context import AppContext
-from fwfulfill.cli.failure import failures_rendered
+from fwfulfill.cli.errors import failures_rendered
 from fwfulfill.errors import InputError
 
 app = typer.Typer(help="Look up the shop's orders.", no_args_is_help=True)
@@ -38,9 +38,9 @@ def show(
     """Show an order: status, customer, and its items (variant id, SKU, name, ordered quantity)."""
     app_ctx: AppContext = ctx.obj
     with failures_rendered(app_ctx.output):
-        from fwfulfill.models import order_summary
-        from fwfulfill.order_lookup import fetch_order
-        from fwfulfill.references import parse_order_reference
+        from fwfulfill.api.models import order_summary
+        from fwfulfill.planning.order_lookup import fetch_order
+        from fwfulfill.planning.parse_input import parse_order_reference
 
         reference = parse_order_reference(order, target="ORDER")
         with app_ctx.client() as client:
@@ -48,7 +48,7 @@ def show(
         if app_ctx.output.json_mode:
             app_ctx.output.data(order_summary(found))
         else:
-            from fwfulfill.cli.render import order_table
+            from fwfulfill.cli.tables import order_table
 
             app_ctx.output.show(order_table(found))
 
@@ -75,8 +75,8 @@ def list_orders(
     """List orders, newest first, 100 per request."""
     app_ctx: AppContext = ctx.obj
     with failures_rendered(app_ctx.output):
+        from fwfulfill.api.models import Order, order_summary
         from fwfulfill.constants import ORDER_PAGE_SIZE_MAX
-        from fwfulfill.models import Order, order_summary
 
         statuses = [_status(value) for value in status]
         created_after = _since(since) if since else None
@@ -105,7 +105,7 @@ def list_orders(
         if app_ctx.output.json_mode:
             app_ctx.output.data({"orders": [order_summary(order) for order in found]})
         else:
-            from fwfulfill.cli.render import orders_table
+            from fwfulfill.cli.tables import orders_table
 
             app_ctx.output.show(orders_table(found))
 

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from fwfulfill.catalogue import explain_with_hint
-from fwfulfill.client import ApiClient, Cancelled
+from fwfulfill.api.client import ApiClient, Cancelled
+from fwfulfill.api.models import FulfillmentItem, FulfillmentRequest, ShippingLabel
+from fwfulfill.error_codes import explain_with_hint
 from fwfulfill.errors import ApiError, OutcomeUnknown
-from fwfulfill.models import FulfillmentItem, FulfillmentRequest, ShippingLabel
-from fwfulfill.plan import PlannedFulfillment, Status
+from fwfulfill.planning.plan import PlannedFulfillment, Status
 
 ALREADY_EXISTS = "FULFILLMENT_ALREADY_EXISTS"
 QUANTITY_TOO_HIGH = "FULFILLMENT_VARIANT_QUANTITY_TO_HIGH"

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fwfulfill.atomic_file import open_text_atomically
-from fwfulfill.csv_reader import CsvFile
-from fwfulfill.plan import Plan, Problem, Severity, Status
+from fwfulfill.csv_input.decode import CsvFile
+from fwfulfill.planning.plan import Plan, Problem, Severity, Status
 
 REPORT_COLUMNS = (
     "fwfulfill line",  # physical line of the input (header = 1), as the plan's problems name it

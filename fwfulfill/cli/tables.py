@@ -8,11 +8,11 @@ from typing import Any
 from rich.table import Table
 from rich.text import Text
 
-from fwfulfill.catalogue import lookup
+from fwfulfill.api.models import Order
+from fwfulfill.error_codes import lookup
 from fwfulfill.errors import ApiError, FwfulfillError
-from fwfulfill.ledger import LedgerEntry, LedgerEvent
-from fwfulfill.models import Order
-from fwfulfill.plan import Plan, PlannedFulfillment, Problem, Severity, Status
+from fwfulfill.planning.plan import Plan, PlannedFulfillment, Problem, Severity, Status
+from fwfulfill.sending.ledger import LedgerEntry, LedgerEvent
 
 _STATUS_STYLE = {
     Status.CREATED: "green",

@@ -9,9 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fwfulfill.carriers import OTHER, carrier_by_key, carrier_from_service, normalize_carrier
-from fwfulfill.models import carrier_text_problem
+from fwfulfill.api.models import carrier_text_problem
 from fwfulfill.tracking import Finding, check_tracking, normalize_tracking_number
+from fwfulfill.tracking.carriers import (
+    OTHER,
+    carrier_by_key,
+    carrier_from_service,
+    normalize_carrier,
+)
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from fwfulfill.atomic_file import write_atomically
 from fwfulfill.constants import ENV_LEDGER_TIMEOUT
 from fwfulfill.errors import FwfulfillError, InputError
 from fwfulfill.paths import ensure_private_dir, ensure_private_file, state_dir, usable_state_dir
-from fwfulfill.plan import PlannedFulfillment, PlannedItem
+from fwfulfill.planning.plan import PlannedFulfillment, PlannedItem
 
 LEDGER_FILE = "ledger.sqlite3"
 # Outcomes the ledger refused to record (locked, disk full), one file per run, beside the ledger;

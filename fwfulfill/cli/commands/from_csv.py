@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from fwfulfill.cli.context import AppContext
-from fwfulfill.cli.failure import failures_rendered
+from fwfulfill.cli.errors import failures_rendered
 
 
 def from_csv(

@@ -17,15 +17,15 @@ from pathlib import Path
 from typing import TypeVar
 
 from fwfulfill.atomic_file import PRIVATE_FILE_MODE, write_atomically
-from fwfulfill.config import load_config
-from fwfulfill.constants import ENV_ACCESS_TOKEN, ENV_PASSWORD, ENV_USERNAME, KEYRING_SERVICE
-from fwfulfill.credentials import (
+from fwfulfill.auth.config import load_config
+from fwfulfill.auth.credentials import (
     Credentials,
     CredentialsIncomplete,
     CredentialSource,
     TokenUnusable,
     from_environment,
 )
+from fwfulfill.constants import ENV_ACCESS_TOKEN, ENV_PASSWORD, ENV_USERNAME, KEYRING_SERVICE
 from fwfulfill.errors import FwfulfillError, InputError
 from fwfulfill.paths import config_dir, ensure_private_dir
 

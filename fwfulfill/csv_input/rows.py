@@ -13,20 +13,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from fwfulfill.columns import ColumnMap
-from fwfulfill.csv_reader import CsvRow
+from fwfulfill.csv_input.columns import ColumnMap
+from fwfulfill.csv_input.decode import CsvRow
 from fwfulfill.errors import InputError
-from fwfulfill.plan import Problem, Severity
-from fwfulfill.planner import Draft, InputProblem, problem
-from fwfulfill.references import (
+from fwfulfill.planning.parse_input import (
     ItemReference,
     OrderReference,
     is_uuid,
     parse_order_reference,
     parse_quantity,
 )
-from fwfulfill.shipment import Shipment, shipment
+from fwfulfill.planning.plan import Problem, Severity
+from fwfulfill.planning.planner import Draft, InputProblem, problem
 from fwfulfill.tracking import looks_like_scientific_notation, normalize_tracking_number
+from fwfulfill.tracking.shipment import Shipment, shipment
 
 _SPLIT_TRACKING = re.compile(r"[,;|\n]+")
 _SKIP_STATUS = frozenset({"voided", "void", "refunded", "cancelled label"})

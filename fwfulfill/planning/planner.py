@@ -13,10 +13,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from fwfulfill.catalogue import explain_with_hint, lookup
-from fwfulfill.models import SHIPPED_STATUSES, Order, Variant, sendable_id
-from fwfulfill.plan import Plan, PlannedFulfillment, PlannedItem, Problem, Severity, Status
-from fwfulfill.references import ItemReference, OrderReference
+from fwfulfill.api.models import SHIPPED_STATUSES, Order, Variant, sendable_id
+from fwfulfill.error_codes import explain_with_hint, lookup
+from fwfulfill.planning.parse_input import ItemReference, OrderReference
+from fwfulfill.planning.plan import Plan, PlannedFulfillment, PlannedItem, Problem, Severity, Status
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1 @@
+"""One module per command (noun or verb) of the `fwfulfill` command line."""

@@ -1,0 +1,1 @@
+"""Tracking CSVs: decoding, which column is which, rows into drafts, the --report file."""

@@ -1,0 +1,1 @@
+"""From what the user asked for and the shop's orders to a checked plan of fulfillments."""

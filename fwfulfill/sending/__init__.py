@@ -1,0 +1,1 @@
+"""Sending a plan: one fulfillment with the in-doubt rules, the runner, the ledger, the run lock."""
