@@ -10,7 +10,6 @@ from rich.syntax import Syntax
 
 from fwfulfill.cli.context import AppContext
 from fwfulfill.cli.errors import one_line
-from fwfulfill.cli.session import shop_label, shop_session
 from fwfulfill.cli.tables import error_table, fulfillments_table
 from fwfulfill.error_codes import ExitCode, explain_with_hint, lookup
 from fwfulfill.errors import ApiError, InputError
@@ -26,6 +25,7 @@ from fwfulfill.planning.planner import Draft, build_plan
 from fwfulfill.sending.run_lock import exclusive_run
 from fwfulfill.sending.send import request_for
 from fwfulfill.tracking.shipment import Shipment, parse_tracking_argument, shipment
+from fwfulfill.usecases.shop import open_shop, shop_label
 
 
 @dataclass(frozen=True)
@@ -115,7 +115,7 @@ def run_create(app_ctx: AppContext, arguments: CreateArguments) -> int:
     for finding in parsed.label.findings:
         output.warning(f"--tracking: {finding.message}")
     with (
-        shop_session(app_ctx) as session,
+        open_shop(app_ctx.shop_settings()) as session,
         nullcontext() if arguments.dry_run else exclusive_run(session.shop_key),
     ):
         order = fetch_order(session.client, parsed.order, target="ORDER")
