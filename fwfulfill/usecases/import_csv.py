@@ -114,12 +114,18 @@ def plan_import(
 def _collector_paused() -> Iterator[None]:
     """Reading and planning make hundreds of thousands of small objects without cycles; the cyclic
     collector would walk them over and over (40 % of a 100,000-row dry run). Reference counting
-    frees them all the same. Only for this phase: the collector is as it was afterwards."""
+    frees them all the same. Afterwards the collector is as it was, and what the phase kept joins
+    the oldest generation at once (freeze then unfreeze: nothing stays frozen), rather than being
+    walked again by the young collections that follow (0.6 s of that dry run)."""
     was_enabled = gc.isenabled()
+    nothing_frozen = gc.get_freeze_count() == 0
     gc.disable()
     try:
         yield
     finally:
+        if nothing_frozen:  # never thaw what the caller froze
+            gc.freeze()
+            gc.unfreeze()
         if was_enabled:
             gc.enable()
 
