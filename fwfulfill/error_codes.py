@@ -699,6 +699,14 @@ _ENTRIES: tuple[Entry, ...] = (
         ExitCode.AUTH,
     ),
     _api(
+        "insecure_credentials_unreadable",
+        "Credentials file unreadable",
+        "The insecure credentials file cannot be read: {problem}.",
+        "Move what is in the way (it must be a regular file), then run "
+        "`fwfulfill auth login --insecure-storage` again.",
+        _INPUT,
+    ),
+    _api(
         "empty_header",
         "Header without column names",
         "The first line has no column names: only delimiters, or nothing.",
