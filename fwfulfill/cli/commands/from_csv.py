@@ -11,6 +11,10 @@ from fwfulfill.cli.errors import failures_rendered
 from fwfulfill.cli.options import DryRunPlan, RecheckUncertainAll
 
 
+def register(root: typer.Typer) -> None:
+    root.command("from-csv")(from_csv)
+
+
 def from_csv(
     ctx: typer.Context,
     file: str = typer.Argument(..., metavar="FILE", help="The tracking CSV; '-' reads stdin."),

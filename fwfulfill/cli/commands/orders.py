@@ -7,12 +7,18 @@ from datetime import datetime, timedelta, timezone
 
 import typer
 
+from fwfulfill.cli.command_group import SuggestOnceGroup
 from fwfulfill.cli.context import AppContext
 from fwfulfill.cli.errors import failures_rendered
 from fwfulfill.cli.options import OrderArgument
 from fwfulfill.errors import InputError
 
 app = typer.Typer(help="Look up the shop's orders.", no_args_is_help=True)
+
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(app, name="orders", cls=SuggestOnceGroup)
+
 
 _RELATIVE = re.compile(r"^(\d+)\s*([dhw])$", re.IGNORECASE)
 _STATUSES = (

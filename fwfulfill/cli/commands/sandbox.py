@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from fwfulfill.cli.command_group import SuggestOnceGroup
 from fwfulfill.cli.context import AppContext
 from fwfulfill.cli.errors import failures_rendered
 from fwfulfill.cli.options import SeedFile
@@ -20,6 +21,10 @@ app = typer.Typer(
     help="The built-in sandbox: a local fake of the Fourthwall API to practise on.",
     no_args_is_help=True,
 )
+
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(app, name="sandbox", cls=SuggestOnceGroup)
 
 
 @app.command("serve")
