@@ -7,11 +7,18 @@ from datetime import datetime, timedelta, timezone
 
 import typer
 
+from fwfulfill.cli.command_group import SuggestOnceGroup
 from fwfulfill.cli.context import AppContext
 from fwfulfill.cli.errors import failures_rendered
+from fwfulfill.cli.options import OrderArgument
 from fwfulfill.errors import InputError
 
 app = typer.Typer(help="Look up the shop's orders.", no_args_is_help=True)
+
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(app, name="orders", cls=SuggestOnceGroup)
+
 
 _RELATIVE = re.compile(r"^(\d+)\s*([dhw])$", re.IGNORECASE)
 _STATUSES = (
@@ -33,7 +40,7 @@ _STATUS_HELP = "Only these statuses (repeat): " + ", ".join(_STATUSES) + "."
 @app.command("show")
 def show(
     ctx: typer.Context,
-    order: str = typer.Argument(..., metavar="ORDER", help="Order UUID or friendly id (D3XZFWPP)."),
+    order: OrderArgument,
 ) -> None:
     """Show an order: status, customer, and its items (variant id, SKU, name, ordered quantity)."""
     app_ctx: AppContext = ctx.obj
