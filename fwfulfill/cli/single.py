@@ -12,7 +12,7 @@ from fwfulfill.cli.context import AppContext
 from fwfulfill.cli.errors import one_line
 from fwfulfill.cli.session import shop_label, shop_session
 from fwfulfill.cli.tables import error_table, fulfillments_table
-from fwfulfill.error_codes import ExitCode, explain_with_hint, lookup
+from fwfulfill.error_codes import ExitCode, Severity, explain_with_hint, lookup
 from fwfulfill.errors import ApiError, InputError
 from fwfulfill.planning.order_lookup import fetch_order
 from fwfulfill.planning.parse_input import (
@@ -21,7 +21,7 @@ from fwfulfill.planning.parse_input import (
     parse_item,
     parse_order_reference,
 )
-from fwfulfill.planning.plan import Plan, PlannedFulfillment, Severity, Status
+from fwfulfill.planning.plan import Plan, PlannedFulfillment, Status
 from fwfulfill.planning.planner import Draft, build_plan
 from fwfulfill.sending.run_lock import exclusive_run
 from fwfulfill.sending.send import request_for

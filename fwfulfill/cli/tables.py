@@ -9,9 +9,9 @@ from rich.table import Table
 from rich.text import Text
 
 from fwfulfill.api.models import Order
-from fwfulfill.error_codes import lookup
+from fwfulfill.error_codes import Severity, lookup
 from fwfulfill.errors import ApiError, FwfulfillError
-from fwfulfill.planning.plan import Plan, PlannedFulfillment, Problem, Severity, Status
+from fwfulfill.planning.plan import Plan, PlannedFulfillment, Problem, Status
 from fwfulfill.sending.ledger import LedgerEntry, LedgerEvent
 
 _STATUS_STYLE = {

@@ -15,7 +15,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from fwfulfill.api.client import ApiClient
-from fwfulfill.api.models import OPEN_STATUSES, Order, OrderPage
+from fwfulfill.api.models import Order, OrderPage
+from fwfulfill.api.statuses import OPEN_STATUSES
 from fwfulfill.constants import ORDER_PAGE_SIZE_MAX
 from fwfulfill.error_codes import ORDER_NOT_FOUND_CODES
 from fwfulfill.errors import ApiError, InputError

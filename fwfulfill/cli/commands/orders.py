@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 import typer
 
+from fwfulfill.api.statuses import ORDER_STATUSES
 from fwfulfill.cli.context import AppContext
 from fwfulfill.cli.errors import failures_rendered
 from fwfulfill.errors import InputError
@@ -14,20 +15,7 @@ from fwfulfill.errors import InputError
 app = typer.Typer(help="Look up the shop's orders.", no_args_is_help=True)
 
 _RELATIVE = re.compile(r"^(\d+)\s*([dhw])$", re.IGNORECASE)
-_STATUSES = (
-    "CONFIRMED",
-    "PARTIALLY_IN_PRODUCTION",
-    "IN_PRODUCTION",
-    "PARTIALLY_SHIPPED",
-    "SHIPPED",
-    "PARTIALLY_DELIVERED",
-    "DELIVERED",
-    "CANCELLED",
-    "COMPLETED",
-)
-
-
-_STATUS_HELP = "Only these statuses (repeat): " + ", ".join(_STATUSES) + "."
+_STATUS_HELP = "Only these statuses (repeat): " + ", ".join(ORDER_STATUSES) + "."
 
 
 @app.command("show")
@@ -112,10 +100,10 @@ def list_orders(
 
 def _status(value: str) -> str:
     upper = value.strip().upper().replace("-", "_").replace(" ", "_")
-    if upper not in _STATUSES:
+    if upper not in ORDER_STATUSES:
         raise InputError(
             "invalid_status",
-            f"unknown status {value!r}; use one of {', '.join(_STATUSES)}.",
+            f"unknown status {value!r}; use one of {', '.join(ORDER_STATUSES)}.",
             target="--status",
         )
     return upper
