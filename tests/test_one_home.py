@@ -4,6 +4,9 @@ from its home, so these tests pin the home and check each user against it."""
 from __future__ import annotations
 
 import ast
+import csv
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -109,3 +112,31 @@ def test_every_problem_and_finding_code_has_a_catalogue_entry() -> None:
     assert len(codes) > 20  # the walk found the planner's and the checks' codes
     missing = sorted((file, code) for file, code in codes if code not in CATALOGUE)
     assert not missing
+
+
+# ---- csv.field_size_limit: raised only while a row is read ----
+
+
+def test_importing_the_csv_reader_leaves_the_process_wide_field_limit_alone() -> None:
+    probe = "import csv, fwfulfill.csv_input.decode; print(csv.field_size_limit())"
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert int(result.stdout) == 128 * 1024  # the csv module's own default
+
+
+def test_a_huge_cell_is_read_and_the_callers_limit_restored(tmp_path: Path) -> None:
+    from fwfulfill.csv_input.decode import CsvFile
+
+    blob = "x" * (1 << 20)
+    file = tmp_path / "labels.csv"
+    file.write_text(f"order,tracking,notes\nD3XZFWPP,1Z999AA10123456784,{blob}\n", "utf-8")
+    before = csv.field_size_limit(1000)
+    try:
+        with file.open("rb") as handle:
+            rows = list(CsvFile(handle).rows())
+        after = csv.field_size_limit()
+    finally:
+        csv.field_size_limit(before)
+    assert [len(cell) for cell in rows[0].cells] == [8, 18, len(blob)]
+    assert after == 1000

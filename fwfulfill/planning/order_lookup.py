@@ -61,7 +61,6 @@ class Resolution:
     # A missing key -> the order it most likely names (`418297` -> order `00418297`).
     related: dict[str, Order] = field(default_factory=dict)
     requests: int = 0
-    pages: int = 0
 
 
 def resolve_orders(
@@ -98,7 +97,6 @@ def _resolve_from_pages(
 ) -> None:
     first = _page(client, 0)
     resolution.requests += 1
-    resolution.pages += 1
     _take(first, wanted, resolution)
     unresolved = len(wanted) - len(resolution.orders)
     total_pages = _total_pages(first)
@@ -114,7 +112,6 @@ def _resolve_from_pages(
                 numbers = range(start, min(start + batch, total_pages))
                 for page in pool.map(lambda n: _page(client, n), numbers):
                     resolution.requests += 1
-                    resolution.pages += 1
                     _take(page, wanted, resolution)
                 if len(resolution.orders) >= len(wanted):
                     break
@@ -125,7 +122,6 @@ def _resolve_from_pages(
         number += 1
         page = _page(client, number)
         resolution.requests += 1
-        resolution.pages += 1
         _take(page, wanted, resolution)
 
 
