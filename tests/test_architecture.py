@@ -56,6 +56,7 @@ SANDBOX = "fwfulfill.sandbox"
 SANDBOX_USERS = ("fwfulfill.cli.sandbox_access", "fwfulfill.cli.commands.sandbox")
 SANDBOX_NEEDS = (
     "fwfulfill.api.models",  # the wire format it serves
+    "fwfulfill.api.statuses",  # the order statuses of that format
     "fwfulfill.api.urls",  # `is_loopback`: the server binds this machine only
     "fwfulfill.constants",
     "fwfulfill.paths",

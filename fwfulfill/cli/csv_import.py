@@ -25,10 +25,10 @@ from fwfulfill.constants import RATE_LIMIT_REQUESTS, RATE_LIMIT_WINDOW_SECONDS
 from fwfulfill.csv_input.columns import ColumnMap, map_columns, parse_map_options
 from fwfulfill.csv_input.decode import CsvFile, open_source
 from fwfulfill.csv_input.rows import RowsReading, read_rows
-from fwfulfill.error_codes import ExitCode, explain_with_hint
+from fwfulfill.error_codes import ExitCode, Severity, explain_with_hint
 from fwfulfill.errors import FwfulfillError, InputError
 from fwfulfill.planning.order_lookup import resolve_orders
-from fwfulfill.planning.plan import UNSUCCESSFUL, Plan, Problem, Severity, Status
+from fwfulfill.planning.plan import UNSUCCESSFUL, Plan, Problem, Status
 from fwfulfill.planning.planner import (
     InputProblem,
     build_plan,

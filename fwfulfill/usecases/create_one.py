@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from fwfulfill.auth.config import describe_shop
 from fwfulfill.constants import API_PREFIX
-from fwfulfill.error_codes import ExitCode, explain_with_hint, lookup
+from fwfulfill.error_codes import ExitCode, Severity, explain_with_hint, lookup
 from fwfulfill.errors import InputError
 from fwfulfill.planning.order_lookup import fetch_order
-from fwfulfill.planning.plan import Plan, PlannedFulfillment, Severity, Status
+from fwfulfill.planning.plan import Plan, PlannedFulfillment, Status
 from fwfulfill.planning.planner import Draft, build_plan
 from fwfulfill.sending.run_lock import exclusive_run
 from fwfulfill.sending.send import request_for

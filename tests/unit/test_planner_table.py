@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 import pytest
 
 from fwfulfill.api.models import Order
-from fwfulfill.planning.plan import Plan, Problem, Severity
+from fwfulfill.error_codes import Severity
+from fwfulfill.planning.plan import Plan, Problem
 from fwfulfill.planning.planner import (
     Draft,
     InputProblem,

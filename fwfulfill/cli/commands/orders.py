@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 import typer
 
+from fwfulfill.api.statuses import ORDER_STATUSES
 from fwfulfill.cli.command_group import SuggestOnceGroup
 from fwfulfill.cli.context import AppContext
 from fwfulfill.cli.errors import failures_rendered
@@ -21,20 +22,7 @@ def register(root: typer.Typer) -> None:
 
 
 _RELATIVE = re.compile(r"^(\d+)\s*([dhw])$", re.IGNORECASE)
-_STATUSES = (
-    "CONFIRMED",
-    "PARTIALLY_IN_PRODUCTION",
-    "IN_PRODUCTION",
-    "PARTIALLY_SHIPPED",
-    "SHIPPED",
-    "PARTIALLY_DELIVERED",
-    "DELIVERED",
-    "CANCELLED",
-    "COMPLETED",
-)
-
-
-_STATUS_HELP = "Only these statuses (repeat): " + ", ".join(_STATUSES) + "."
+_STATUS_HELP = "Only these statuses (repeat): " + ", ".join(ORDER_STATUSES) + "."
 
 
 @app.command("show")
@@ -119,10 +107,10 @@ def list_orders(
 
 def _status(value: str) -> str:
     upper = value.strip().upper().replace("-", "_").replace(" ", "_")
-    if upper not in _STATUSES:
+    if upper not in ORDER_STATUSES:
         raise InputError(
             "invalid_status",
-            f"unknown status {value!r}; use one of {', '.join(_STATUSES)}.",
+            f"unknown status {value!r}; use one of {', '.join(ORDER_STATUSES)}.",
             target="--status",
         )
     return upper
