@@ -423,12 +423,18 @@ class Ledger:
     def _write(self, rows: Sequence[_Row], *, late: bool = False) -> None:
         """Rows and their events in one transaction; `late` ones (set aside by an earlier run)
         never overwrite a newer state."""
+        with self._transaction():
+            for row in rows:
+                self._db.execute(_UPSERT + (_ONLY_NEWER if late else ""), row.values())
+                self._db.execute(_EVENT, row.event_values())
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """One write transaction, taken at once (BEGIN IMMEDIATE), under the threads' lock."""
         with self._lock, self._sqlite_errors():
             self._db.execute("BEGIN IMMEDIATE")
             try:
-                for row in rows:
-                    self._db.execute(_UPSERT + (_ONLY_NEWER if late else ""), row.values())
-                    self._db.execute(_EVENT, row.event_values())
+                yield
                 self._db.execute("COMMIT")
             except BaseException:
                 # A failed COMMIT (disk full) may have rolled back already: never let the
@@ -462,20 +468,10 @@ class Ledger:
 
     def forget_shop(self, shop: str) -> int:
         """Delete everything recorded for `shop` (used when the sandbox starts over)."""
-        with self._lock, self._sqlite_errors():
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                count = self._db.execute(
-                    "DELETE FROM fulfillments WHERE shop = ?", (shop,)
-                ).rowcount
-                self._db.execute("DELETE FROM events WHERE shop = ?", (shop,))
-                self._db.execute("DELETE FROM runs WHERE shop = ?", (shop,))
-                self._db.execute("COMMIT")
-            except BaseException:
-                if self._db.in_transaction:
-                    with suppress(sqlite3.Error):
-                        self._db.execute("ROLLBACK")
-                raise
+        with self._transaction():
+            count = self._db.execute("DELETE FROM fulfillments WHERE shop = ?", (shop,)).rowcount
+            self._db.execute("DELETE FROM events WHERE shop = ?", (shop,))
+            self._db.execute("DELETE FROM runs WHERE shop = ?", (shop,))
         return count
 
 
