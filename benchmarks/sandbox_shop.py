@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 
-from fwfulfill.api.models import OPEN_STATUSES
+from fwfulfill.api.statuses import OPEN_STATUSES
 from fwfulfill.sandbox import (
     SandboxApp,
     SandboxServer,

@@ -1,14 +1,15 @@
 """The catalogue of everything that can go wrong: API error codes, transport failures and input
 problems.
 
-Each entry has a title, a plain explanation, what to do next, and the exit code it leads to.
-Rendering reads this catalogue; no other module hard-codes a message for a code.
+Each entry has a title, a plain explanation, what to do next, the exit code it leads to, and how
+serious it is by default (the planner's problems take their severity from here). Rendering reads
+this catalogue; no other module hard-codes a message for a code.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import IntEnum
+from enum import Enum, IntEnum
 
 
 class ExitCode(IntEnum):
@@ -22,6 +23,14 @@ class ExitCode(IntEnum):
     INTERRUPTED = 130
 
 
+class Severity(str, Enum):
+    """How serious a problem is: an error holds its order back, a warning or an info does not."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
 @dataclass(frozen=True)
 class Entry:
     code: str
@@ -29,14 +38,26 @@ class Entry:
     explanation: str
     hint: str
     exit_code: ExitCode
+    # A problem's severity unless the check that finds it says otherwise.
+    severity: Severity = Severity.ERROR
 
 
-def _api(code: str, title: str, explanation: str, hint: str, exit_code: ExitCode) -> Entry:
-    return Entry(code, title, explanation, hint, exit_code)
+def _api(
+    code: str,
+    title: str,
+    explanation: str,
+    hint: str,
+    exit_code: ExitCode,
+    *,
+    severity: Severity = Severity.ERROR,
+) -> Entry:
+    return Entry(code, title, explanation, hint, exit_code, severity)
 
 
 _REFUSED = ExitCode.API_REFUSED
 _INPUT = ExitCode.INVALID_INPUT
+_WARNING = Severity.WARNING
+_INFO = Severity.INFO
 
 _ENTRIES: tuple[Entry, ...] = (
     # ---- Documented API codes (API-NOTES.md) ----
@@ -305,6 +326,7 @@ _ENTRIES: tuple[Entry, ...] = (
         "The order's status says every item already has a tracker.",
         "Check the order in the dashboard; Fourthwall refuses items that are already fulfilled.",
         _INPUT,
+        severity=_WARNING,
     ),
     _api(
         "whole_order_partly_shipped",
@@ -313,6 +335,7 @@ _ENTRIES: tuple[Entry, ...] = (
         "sent itself.",
         "Add SKU and quantity columns to name the items in this box.",
         _INPUT,
+        severity=_WARNING,
     ),
     _api(
         "variant_not_on_order",
@@ -390,6 +413,7 @@ _ENTRIES: tuple[Entry, ...] = (
         "The carrier is not one fwfulfill knows; it is sent exactly as written.",
         "Check the spelling; `fwfulfill carriers` lists the known carriers.",
         _INPUT,
+        severity=_WARNING,
     ),
     _api(
         "carrier_inferred",
@@ -397,6 +421,7 @@ _ENTRIES: tuple[Entry, ...] = (
         "No carrier was given; the tracking number's format names it.",
         "Add a carrier column to be explicit.",
         _INPUT,
+        severity=_WARNING,
     ),
     _api(
         "invalid_carrier",
@@ -421,6 +446,7 @@ _ENTRIES: tuple[Entry, ...] = (
         "another carrier.",
         "Compare it with the label; it is sent as written if you go on.",
         _INPUT,
+        severity=_WARNING,
     ),
     _api(
         "tracking_check_digit",
@@ -428,6 +454,7 @@ _ENTRIES: tuple[Entry, ...] = (
         "The tracking number does not pass the carrier's check-digit rule; it may be mistyped.",
         "Compare it with the label; it is sent as written if you go on.",
         _INPUT,
+        severity=_WARNING,
     ),
     _api(
         "invalid_tracking",
@@ -494,6 +521,7 @@ _ENTRIES: tuple[Entry, ...] = (
         "Several orders use the same tracking number (one parcel to one customer).",
         "Nothing to do if they really went in one box.",
         _INPUT,
+        severity=_WARNING,
     ),
     _api(
         "duplicate_row",
@@ -501,6 +529,7 @@ _ENTRIES: tuple[Entry, ...] = (
         "The row is identical to an earlier one and is counted once.",
         "Remove the duplicate if it is a mistake.",
         _INPUT,
+        severity=_WARNING,
     ),
     _api(
         "skipped_row",
@@ -508,6 +537,7 @@ _ENTRIES: tuple[Entry, ...] = (
         "The row is marked voided, refunded or a return.",
         "Nothing to do.",
         _INPUT,
+        severity=_INFO,
     ),
     _api(
         "already_fulfilled",
@@ -515,6 +545,7 @@ _ENTRIES: tuple[Entry, ...] = (
         "fwfulfill already created this fulfillment in an earlier run.",
         "Nothing to do; `fwfulfill history ORDER` shows it.",
         _INPUT,
+        severity=_INFO,
     ),
     _api(
         "encoding_fallback",
@@ -522,6 +553,7 @@ _ENTRIES: tuple[Entry, ...] = (
         "The file is not UTF-8; it was read as Windows-1252 (what Excel on Windows writes).",
         "Check accented names in the output; pass --encoding to choose another encoding.",
         _INPUT,
+        severity=_WARNING,
     ),
     _api(
         "unreadable_file",
@@ -541,8 +573,7 @@ _ENTRIES: tuple[Entry, ...] = (
         "invalid_status",
         "Unknown order status",
         "The status is not one Fourthwall uses.",
-        "Use one of CONFIRMED, PARTIALLY_IN_PRODUCTION, IN_PRODUCTION, PARTIALLY_SHIPPED, SHIPPED, "
-        "PARTIALLY_DELIVERED, DELIVERED, CANCELLED, COMPLETED.",
+        "Lower case and dashes work too (in-production); repeat --status for several.",
         _INPUT,
     ),
     _api(
@@ -697,6 +728,14 @@ _ENTRIES: tuple[Entry, ...] = (
         "The insecure credentials file is not what `auth login --insecure-storage` writes.",
         "Fix or delete it, then run `fwfulfill auth login --insecure-storage` again.",
         ExitCode.AUTH,
+    ),
+    _api(
+        "insecure_credentials_unreadable",
+        "Credentials file unreadable",
+        "The insecure credentials file cannot be read: {problem}.",
+        "Move what is in the way (it must be a regular file), then run "
+        "`fwfulfill auth login --insecure-storage` again.",
+        _INPUT,
     ),
     _api(
         "empty_header",

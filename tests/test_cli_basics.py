@@ -189,7 +189,7 @@ def test_a_bug_is_exit_1_with_a_plain_message_not_a_traceback(
     def broken(arguments: object) -> object:
         raise RuntimeError("something impossible")
 
-    monkeypatch.setattr("fwfulfill.cli.single.parse_create", broken)
+    monkeypatch.setattr("fwfulfill.cli.commands.create.parse_create", broken)
     result = cli("--sandbox", "create", "D3XZFWPP", "--all", "--tracking", "ups:1Z999AA10123456202")
     assert result.exit_code == 1
     assert "internal error (RuntimeError: something impossible)" in result.stderr
@@ -207,7 +207,7 @@ def test_fwfulfill_debug_or_vv_shows_a_bugs_traceback(
     def broken(arguments: object) -> object:
         raise RuntimeError("something impossible")
 
-    monkeypatch.setattr("fwfulfill.cli.single.parse_create", broken)
+    monkeypatch.setattr("fwfulfill.cli.commands.create.parse_create", broken)
     command = ("--sandbox", "create", "D3XZFWPP", "--all", "--tracking", "ups:1Z999AA10123456202")
     plain = cli(*command, env={"FWFULFILL_DEBUG": "0"})
     assert plain.exit_code == 1, plain

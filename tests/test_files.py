@@ -317,6 +317,28 @@ def test_corrupt_insecure_credentials_said(
     assert shop.password not in login.stdout + login.stderr
 
 
+def test_insecure_credentials_file_of_the_wrong_kind_is_exit_2(
+    cli: Cli, start_sandbox: Any
+) -> None:
+    shop: RunningSandbox = start_sandbox()
+    stored = insecure_file()
+    stored.mkdir(parents=True)  # a directory where the file belongs
+
+    for args in (("auth", "status"), ("auth", "logout", "--all")):
+        result = cli(*args)
+        assert result.exit_code == 2, result
+        flat = " ".join(result.stderr.split())
+        assert f"{stored}: The insecure credentials file cannot be read" in flat, result
+        assert "internal error" not in flat
+    login = cli(
+        "auth", "login", "--api-url", shop.url, "--username", shop.username, "--password-stdin",
+        "--insecure-storage", input=shop.password + "\n",
+    )  # fmt: skip
+    assert login.exit_code == 2, login
+    assert stored.is_dir()  # left as it was: never replaced
+    assert shop.password not in login.stdout + login.stderr
+
+
 # ---- the one helper behind every atomic write ---------------------------------------------------
 
 

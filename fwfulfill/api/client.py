@@ -94,6 +94,11 @@ ClientEvent = RequestSent | ResponseReceived | Waiting
 EventSink = Callable[[ClientEvent], None]
 
 
+# What a client's requests run over: the network, or under `--sandbox` the sandbox's in-process
+# transport. Named here so the CLI, which only hands it through, never imports httpx.
+Transport = httpx.BaseTransport
+
+
 class ApiClient:
     """Typed calls to the endpoints fwfulfill uses; raises `ApiError` / `OutcomeUnknown`."""
 

@@ -9,7 +9,6 @@ rely on.
 from __future__ import annotations
 
 import unicodedata
-from enum import Enum
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -24,37 +23,8 @@ from pydantic import (
 )
 from pydantic.alias_generators import to_camel
 
+from fwfulfill.api.statuses import OrderStatus
 from fwfulfill.constants import MAX_LABEL_LENGTH
-
-
-class OrderStatus(str, Enum):
-    CONFIRMED = "CONFIRMED"
-    PARTIALLY_IN_PRODUCTION = "PARTIALLY_IN_PRODUCTION"
-    IN_PRODUCTION = "IN_PRODUCTION"
-    PARTIALLY_SHIPPED = "PARTIALLY_SHIPPED"
-    SHIPPED = "SHIPPED"
-    PARTIALLY_DELIVERED = "PARTIALLY_DELIVERED"
-    DELIVERED = "DELIVERED"
-    CANCELLED = "CANCELLED"
-    COMPLETED = "COMPLETED"
-
-
-# Statuses in which an order may still have items waiting for a tracker.
-OPEN_STATUSES: tuple[OrderStatus, ...] = (
-    OrderStatus.CONFIRMED,
-    OrderStatus.PARTIALLY_IN_PRODUCTION,
-    OrderStatus.IN_PRODUCTION,
-    OrderStatus.PARTIALLY_SHIPPED,
-)
-# Statuses that say every item already has a tracker (not a refusal: the API decides).
-SHIPPED_STATUSES: frozenset[str] = frozenset(
-    {
-        OrderStatus.SHIPPED.value,
-        OrderStatus.PARTIALLY_DELIVERED.value,
-        OrderStatus.DELIVERED.value,
-        OrderStatus.COMPLETED.value,
-    }
-)
 
 
 class _Request(BaseModel):

@@ -184,6 +184,12 @@ class InsecureFileStore:
             raw = self.path.read_bytes()
         except FileNotFoundError:
             return {}
+        except OSError as exc:  # a directory, a device, no permission: never a bare traceback
+            raise FwfulfillError(
+                "insecure_credentials_unreadable",
+                fields={"problem": exc.strerror or type(exc).__name__},
+                target=str(self.path),
+            ) from None
         self._refuse_open_mode()
         try:
             text = raw.decode("utf-8")

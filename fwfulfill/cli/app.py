@@ -11,27 +11,12 @@ from typing import Any
 
 import typer
 import typer.main
-from typer.core import TyperGroup
 
 from fwfulfill import __version__
+from fwfulfill.cli.command_group import SuggestOnceGroup
 from fwfulfill.cli.context import AppContext
 from fwfulfill.cli.global_options import hoist_global_options
 from fwfulfill.cli.streams import Output, OutputFormat
-
-
-class SuggestOnceGroup(TyperGroup):
-    """A command group whose "No such command" error suggests a close name once: typer before 0.26
-    writes "Did you mean ...?" into the message, and click 8.4+ adds its own when it prints it."""
-
-    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
-        try:
-            return super().resolve_command(ctx, args)
-        except Exception as error:  # click's UsageError; typer >= 0.26 has its own copy of click
-            if "Did you mean" in str(getattr(error, "message", "")) and hasattr(
-                error, "possibilities"
-            ):
-                error.possibilities = None
-            raise
 
 
 class FwfulfillGroup(SuggestOnceGroup):
@@ -101,22 +86,16 @@ def root(
 
 
 def _register() -> None:
-    from fwfulfill.cli.commands.auth import app as auth_app
-    from fwfulfill.cli.commands.create import create
-    from fwfulfill.cli.commands.from_csv import from_csv
-    from fwfulfill.cli.commands.history import history
-    from fwfulfill.cli.commands.info import carriers, template
-    from fwfulfill.cli.commands.orders import app as orders_app
-    from fwfulfill.cli.commands.sandbox import app as sandbox_app
+    """Each module of cli/commands/ adds its command (or its group of commands) by `register`."""
+    from fwfulfill.cli.commands import auth, create, from_csv, history, info, orders, sandbox
 
-    app.add_typer(auth_app, name="auth", cls=SuggestOnceGroup)
-    app.command("create")(create)
-    app.command("from-csv")(from_csv)
-    app.add_typer(orders_app, name="orders", cls=SuggestOnceGroup)
-    app.command("history")(history)
-    app.command("template")(template)
-    app.command("carriers")(carriers)
-    app.add_typer(sandbox_app, name="sandbox", cls=SuggestOnceGroup)
+    auth.register(app)
+    create.register(app)
+    from_csv.register(app)
+    orders.register(app)
+    history.register(app)
+    info.register(app)
+    sandbox.register(app)
 
 
 _register()

@@ -25,9 +25,7 @@ from fwfulfill.constants import (
 )
 
 if TYPE_CHECKING:
-    import httpx
-
-    from fwfulfill.api.client import ApiClient, ClientEvent
+    from fwfulfill.api.client import ApiClient, ClientEvent, Transport
     from fwfulfill.api.ratelimit import RateLimiter
     from fwfulfill.auth.credentials import Credentials
     from fwfulfill.usecases.shop import ShopSettings
@@ -41,9 +39,7 @@ class AppContext:
     api_url: str | None = None
     verbose: int = 0
     env: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
-    _sandbox_connection: tuple[httpx.BaseTransport, Credentials, str] | None = field(
-        default=None, repr=False
-    )
+    _sandbox_connection: tuple[Transport, Credentials, str] | None = field(default=None, repr=False)
 
     @property
     def profile_name(self) -> str | None:
@@ -97,10 +93,10 @@ class AppContext:
             )
         return found
 
-    def transport(self) -> httpx.BaseTransport | None:
+    def transport(self) -> Transport | None:
         return self._sandbox()[0] if self.sandbox else None
 
-    def _sandbox(self) -> tuple[httpx.BaseTransport, Credentials, str]:
+    def _sandbox(self) -> tuple[Transport, Credentials, str]:
         if self._sandbox_connection is None:
             from fwfulfill.cli.sandbox_access import sandbox_connection
 

@@ -24,9 +24,9 @@ from fwfulfill.cli.tables import fulfillments_table, problems_table, summary_tab
 from fwfulfill.constants import RATE_LIMIT_REQUESTS, RATE_LIMIT_WINDOW_SECONDS
 from fwfulfill.csv_input.columns import parse_map_options
 from fwfulfill.csv_input.decode import open_source
-from fwfulfill.error_codes import ExitCode, explain_with_hint
+from fwfulfill.error_codes import ExitCode, Severity, explain_with_hint
 from fwfulfill.errors import InputError
-from fwfulfill.planning.plan import Plan, Problem, Severity, Status
+from fwfulfill.planning.plan import Plan, Problem, Status
 from fwfulfill.usecases.import_csv import (
     CsvImport,
     CsvReading,

@@ -6,18 +6,20 @@ This is the only place the product reaches into `fwfulfill.sandbox`, and only to
 from __future__ import annotations
 
 from pathlib import Path
-
-import httpx
+from typing import TYPE_CHECKING
 
 from fwfulfill.auth.credentials import Credentials, CredentialSource
 from fwfulfill.paths import state_dir
+
+if TYPE_CHECKING:
+    from fwfulfill.api.client import Transport
 
 
 def sandbox_state_path() -> Path:
     return state_dir() / "sandbox" / "state.json"
 
 
-def sandbox_connection() -> tuple[httpx.BaseTransport, Credentials, str]:
+def sandbox_connection() -> tuple[Transport, Credentials, str]:
     """An in-process transport over the saved sandbox shop, the credentials it accepts, and the
     base URL to give a client on it."""
     from fwfulfill.errors import InputError

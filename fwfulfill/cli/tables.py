@@ -9,10 +9,10 @@ from rich.table import Table
 from rich.text import Text
 
 from fwfulfill.api.models import Order
-from fwfulfill.error_codes import lookup
+from fwfulfill.error_codes import Severity, lookup
 from fwfulfill.errors import ApiError, FwfulfillError
-from fwfulfill.planning.plan import Plan, PlannedFulfillment, Problem, Severity, Status
-from fwfulfill.sending.ledger import LedgerEntry, LedgerEvent
+from fwfulfill.planning.plan import Plan, PlannedFulfillment, Problem, Status
+from fwfulfill.sending.ledger import LedgerEntry, LedgerEvent, LedgerState
 
 _STATUS_STYLE = {
     Status.CREATED: "green",
@@ -224,7 +224,7 @@ def history_tables(entries: list[LedgerEntry], events: list[LedgerEvent]) -> lis
             entry.tracking_number,
             entry.tracking_company,
             items,
-            Text(entry.state, style=_LEDGER_STYLE.get(entry.state, "")),
+            Text(entry.state.value, style=_LEDGER_STYLE.get(entry.state, "")),
             entry.fulfillment_id or entry.api_code or "",
             entry.run_id,
         )
@@ -237,7 +237,7 @@ def history_tables(entries: list[LedgerEntry], events: list[LedgerEvent]) -> lis
             steps.add_row(
                 event.at.replace("T", " ")[:23],
                 event.tracking_number,
-                Text(event.state, style=_LEDGER_STYLE.get(event.state, "")),
+                Text(event.state.value, style=_LEDGER_STYLE.get(event.state, "")),
                 event.fulfillment_id or event.api_code or "",
                 event.run_id,
             )
@@ -246,10 +246,10 @@ def history_tables(entries: list[LedgerEntry], events: list[LedgerEvent]) -> lis
 
 
 _LEDGER_STYLE = {
-    "created": "green",
-    "already_exists": "cyan",
-    "failed": "red",
-    "uncertain": "yellow",
-    "in_doubt": "yellow",
-    "sending": "yellow",
+    LedgerState.CREATED: "green",
+    LedgerState.ALREADY_EXISTS: "cyan",
+    LedgerState.FAILED: "red",
+    LedgerState.UNCERTAIN: "yellow",
+    LedgerState.IN_DOUBT: "yellow",
+    LedgerState.SENDING: "yellow",
 }

@@ -25,7 +25,9 @@ _CHUNK = 1 << 20
 _DELIMITERS = (",", ";", "\t", "|")
 _FALLBACK_ENCODING = "cp1252"
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
-csv.field_size_limit(1 << 24)  # a pasted blob in a notes column must not stop the import
+# Cells up to 16 MiB (csv allows 128 KiB): a pasted blob in a notes column must not stop the
+# import. The limit is process-wide, so it is raised only while this module reads a row.
+_FIELD_SIZE_LIMIT = 1 << 24
 
 
 @dataclass(frozen=True)
@@ -164,7 +166,7 @@ class CsvFile:
             self._text.seek(0)
             self._reader = csv.reader(self._text, delimiter=self.format.delimiter)
             try:
-                header = next(self._reader)
+                header = _next_row(self._reader)
             except (StopIteration, csv.Error):
                 header = []
         self.header: tuple[str, ...] = tuple(cell.strip().lstrip("\ufeff") for cell in header)
@@ -185,7 +187,7 @@ class CsvFile:
         line = self._reader.line_num + 1
         while True:
             try:
-                cells = next(self._reader)
+                cells = _next_row(self._reader)
             except StopIteration:
                 return
             except csv.Error as exc:
@@ -200,3 +202,12 @@ class CsvFile:
             elif len(cells) > self.widest:
                 self.widest = len(cells)
             yield CsvRow(start, tuple(cells))
+
+
+def _next_row(reader: Iterator[list[str]]) -> list[str]:
+    """The reader's next row, read with large cells allowed; the caller's limit restored after."""
+    previous = csv.field_size_limit(_FIELD_SIZE_LIMIT)
+    try:
+        return next(reader)
+    finally:
+        csv.field_size_limit(previous)

@@ -13,7 +13,8 @@ from pathlib import Path
 
 from fwfulfill.atomic_file import open_text_atomically
 from fwfulfill.csv_input.decode import CsvFile
-from fwfulfill.planning.plan import Plan, Problem, Severity, Status
+from fwfulfill.error_codes import Severity
+from fwfulfill.planning.plan import Plan, Problem, Status
 
 REPORT_COLUMNS = (
     "fwfulfill line",  # physical line of the input (header = 1), as the plan's problems name it

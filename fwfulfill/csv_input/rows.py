@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from fwfulfill.csv_input.columns import ColumnMap
 from fwfulfill.csv_input.decode import CsvRow
+from fwfulfill.error_codes import Severity
 from fwfulfill.errors import InputError
 from fwfulfill.planning.parse_input import (
     ItemReference,
@@ -23,7 +24,7 @@ from fwfulfill.planning.parse_input import (
     parse_order_reference,
     parse_quantity,
 )
-from fwfulfill.planning.plan import Problem, Severity
+from fwfulfill.planning.plan import Problem
 from fwfulfill.planning.planner import Draft, InputProblem, problem
 from fwfulfill.tracking import looks_like_scientific_notation, normalize_tracking_number
 from fwfulfill.tracking.shipment import Shipment, shipment
@@ -136,9 +137,8 @@ class RowReader:
 
     def _label_usable(self, label: Shipment, line: int, order: OrderReference) -> bool:
         for finding in label.findings:
-            severity = Severity(finding.severity)
             message = f"tracking {label.tracking_number or '(empty)'}: {finding.message}"
-            self._note(problem(finding.code, message, [line], str(order), severity), order)
+            self._note(problem(finding.code, message, [line], str(order), finding.severity), order)
         return not label.has_errors
 
     def _items(self, cell: _Cells) -> tuple[ItemReference, ...]:

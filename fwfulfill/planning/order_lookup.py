@@ -15,7 +15,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from fwfulfill.api.client import ApiClient
-from fwfulfill.api.models import OPEN_STATUSES, Order, OrderPage
+from fwfulfill.api.models import Order, OrderPage
+from fwfulfill.api.statuses import OPEN_STATUSES
 from fwfulfill.constants import ORDER_PAGE_SIZE_MAX
 from fwfulfill.error_codes import ORDER_NOT_FOUND_CODES
 from fwfulfill.errors import ApiError, InputError
@@ -60,7 +61,6 @@ class Resolution:
     # A missing key -> the order it most likely names (`418297` -> order `00418297`).
     related: dict[str, Order] = field(default_factory=dict)
     requests: int = 0
-    pages: int = 0
 
 
 def resolve_orders(
@@ -97,7 +97,6 @@ def _resolve_from_pages(
 ) -> None:
     first = _page(client, 0)
     resolution.requests += 1
-    resolution.pages += 1
     _take(first, wanted, resolution)
     unresolved = len(wanted) - len(resolution.orders)
     total_pages = _total_pages(first)
@@ -113,7 +112,6 @@ def _resolve_from_pages(
                 numbers = range(start, min(start + batch, total_pages))
                 for page in pool.map(lambda n: _page(client, n), numbers):
                     resolution.requests += 1
-                    resolution.pages += 1
                     _take(page, wanted, resolution)
                 if len(resolution.orders) >= len(wanted):
                     break
@@ -124,7 +122,6 @@ def _resolve_from_pages(
         number += 1
         page = _page(client, number)
         resolution.requests += 1
-        resolution.pages += 1
         _take(page, wanted, resolution)
 
 

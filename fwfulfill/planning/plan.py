@@ -13,11 +13,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-
-class Severity(str, Enum):
-    ERROR = "error"
-    WARNING = "warning"
-    INFO = "info"
+from fwfulfill.error_codes import Severity
 
 
 class Status(str, Enum):

@@ -13,10 +13,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from fwfulfill.api.models import SHIPPED_STATUSES, Order, Variant, sendable_id
-from fwfulfill.error_codes import explain_with_hint, lookup
+from fwfulfill.api.models import Order, Variant, sendable_id
+from fwfulfill.api.statuses import PARTLY_SHIPPED_STATUSES, SHIPPED_STATUSES
+from fwfulfill.error_codes import Severity, explain_with_hint, lookup
 from fwfulfill.planning.parse_input import ItemReference, OrderReference
-from fwfulfill.planning.plan import Plan, PlannedFulfillment, PlannedItem, Problem, Severity, Status
+from fwfulfill.planning.plan import Plan, PlannedFulfillment, PlannedItem, Problem, Status
 
 
 @dataclass(frozen=True)
@@ -164,33 +165,8 @@ def problem(
 ) -> Problem:
     """A problem with the catalogue's severity for its code unless told otherwise."""
     return Problem(
-        severity or _default_severity(code), code, message, tuple(sorted(set(lines))), order
+        severity or lookup(code).severity, code, message, tuple(sorted(set(lines))), order
     )
-
-
-_WARNINGS = frozenset(
-    {
-        "unknown_carrier",
-        "carrier_inferred",
-        "tracking_check_digit",
-        "tracking_format_unknown",
-        "order_already_shipped",
-        "whole_order_partly_shipped",
-        "shared_tracking",
-        "duplicate_row",
-        "encoding_fallback",
-    }
-)
-_PARTLY_SHIPPED = frozenset({"PARTIALLY_SHIPPED", "PARTIALLY_DELIVERED"})
-_INFOS = frozenset({"skipped_row", "already_fulfilled"})
-
-
-def _default_severity(code: str) -> Severity:
-    if code in _WARNINGS:
-        return Severity.WARNING
-    if code in _INFOS:
-        return Severity.INFO
-    return Severity.ERROR
 
 
 def build_plan(
@@ -355,7 +331,7 @@ def _plan_order(group: _OrderGroup, history: FulfillmentHistory) -> None:
     elif itemless:
         box = itemless[0]
         resolved.append((box, _whole_order_items(box, order, remaining, resolved, group.problems)))
-        if order.status in _PARTLY_SHIPPED:
+        if order.status in PARTLY_SHIPPED_STATUSES:
             group.problems.append(
                 problem(
                     "whole_order_partly_shipped",

@@ -9,7 +9,7 @@ import string
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from fwfulfill.api.models import SHIPPED_STATUSES, OrderStatus
+from fwfulfill.api.statuses import SHIPPED_STATUSES, OrderStatus
 from fwfulfill.sandbox.ids import stable_uuid
 from fwfulfill.sandbox.orderdoc import iso_timestamp
 from fwfulfill.sandbox.seed import (

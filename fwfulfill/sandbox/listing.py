@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from fwfulfill.api.models import OrderStatus
+from fwfulfill.api.statuses import OrderStatus
 from fwfulfill.constants import ORDER_PAGE_SIZE_MAX
 from fwfulfill.sandbox.errors import ApiError, bad_request
 from fwfulfill.sandbox.messages import SandboxRequest

@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
-from fwfulfill.api.models import OrderStatus
+from fwfulfill.api.statuses import OrderStatus
 
 INT32_MAX = 2**31 - 1  # the spec's `format: int32`
 

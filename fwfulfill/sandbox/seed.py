@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, PlainValidator, PrivateAttr, 
 from pydantic.alias_generators import to_camel
 from pydantic_core import ErrorDetails
 
-from fwfulfill.api.models import OrderStatus
+from fwfulfill.api.statuses import OrderStatus
 from fwfulfill.sandbox.orderspec import INT32_MAX
 
 DEFAULT_SHOP_ID = "sh_5d1c3a52-7f0e-4c1b-9a55-0c2f4e1b7a10"

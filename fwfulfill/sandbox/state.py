@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from fwfulfill.api.models import OPEN_STATUSES, FulfillmentRequest, OrderStatus
+from fwfulfill.api.models import FulfillmentRequest
+from fwfulfill.api.statuses import OPEN_STATUSES, OrderStatus
 from fwfulfill.sandbox import errors
 from fwfulfill.sandbox.ids import short_id
 from fwfulfill.sandbox.orderdoc import iso_timestamp

@@ -11,7 +11,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from fwfulfill.api.models import OPEN_STATUSES
+from fwfulfill.api.statuses import OPEN_STATUSES
 
 HEADER = ("order", "tracking_number", "carrier", "sku", "quantity")
 _OPEN = frozenset(status.value for status in OPEN_STATUSES)

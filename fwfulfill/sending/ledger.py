@@ -22,13 +22,14 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
+from enum import Enum
 from pathlib import Path
 
 from fwfulfill.atomic_file import write_atomically
 from fwfulfill.constants import ENV_LEDGER_TIMEOUT
 from fwfulfill.errors import FwfulfillError, InputError
 from fwfulfill.paths import ensure_private_dir, ensure_private_file, state_dir, usable_state_dir
-from fwfulfill.planning.plan import PlannedFulfillment, PlannedItem
+from fwfulfill.planning.plan import PlannedFulfillment, PlannedItem, Status
 
 LEDGER_FILE = "ledger.sqlite3"
 # Outcomes the ledger refused to record (locked, disk full), one file per run, beside the ledger;
@@ -45,16 +46,43 @@ _COLUMNS = frozenset(
 DEFAULT_BUSY_TIMEOUT = 10.0  # seconds another program may hold the ledger before we say so
 _CHUNK = 400  # keys per query: well under SQLite's limit of bound parameters
 
-# States a fulfillment can be in; the first two mean "exists at Fourthwall".
-DONE_STATES = frozenset({"created", "already_exists"})
+
+class LedgerState(str, Enum):
+    """A fulfillment's state in the ledger; the values are the strings stored in SQLite.
+
+    Three are steps of a send; the others are its outcome, stored under the name of the
+    `plan.Status` it ended in (`LedgerState.outcome`). The planning statuses (planned, blocked,
+    skipped) are never recorded.
+    """
+
+    SENDING = "sending"  # written before the POST
+    IN_DOUBT = "in_doubt"  # the POST's answer was lost
+    NOT_SENT = "not_sent"  # recorded as `sending`, then the run stopped before the request went out
+    CREATED = Status.CREATED.value
+    ALREADY_EXISTS = Status.ALREADY_EXISTS.value
+    FAILED = Status.FAILED.value
+    UNCERTAIN = Status.UNCERTAIN.value
+
+    @classmethod
+    def outcome(cls, status: Status) -> LedgerState:
+        """The state that records a send ending in `status`."""
+        if status not in SEND_OUTCOMES:
+            raise ValueError(f"{status.value!r} is not the outcome of a send")
+        return cls(status.value)
+
+
+# The plan statuses a send ends in: each is recorded as the ledger state of the same name.
+SEND_OUTCOMES = frozenset({Status.CREATED, Status.ALREADY_EXISTS, Status.FAILED, Status.UNCERTAIN})
+# States that mean "exists at Fourthwall".
+DONE_STATES = frozenset({LedgerState.CREATED, LedgerState.ALREADY_EXISTS})
 # The answer was lost: the next run re-checks these once if the box is the whole remainder, else
 # makes them uncertain without sending (see `sending`).
-DOUBT_STATES = frozenset({"sending", "in_doubt"})
+DOUBT_STATES = frozenset({LedgerState.SENDING, LedgerState.IN_DOUBT})
 # Lost and not safely re-sendable, or a re-check could not settle it: never sent again
 # unless the user asks (`--recheck-uncertain`), after looking at the order.
-UNCERTAIN_STATE = "uncertain"
+UNCERTAIN_STATE = LedgerState.UNCERTAIN
 # Recorded as `sending`, then the run stopped before the request went out.
-NOT_SENT_STATE = "not_sent"
+NOT_SENT_STATE = LedgerState.NOT_SENT
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS fulfillments (
@@ -109,7 +137,7 @@ class LedgerEntry:
     tracking_company: str
     items: dict[str, int]  # variant id -> quantity
     skus: dict[str, str]
-    state: str
+    state: LedgerState
     fulfillment_id: str | None
     api_code: str | None
     message: str | None
@@ -131,7 +159,7 @@ class LedgerEntry:
                 {"variantId": variant, "sku": self.skus.get(variant, ""), "quantity": quantity}
                 for variant, quantity in self.items.items()
             ],
-            "state": self.state,
+            "state": self.state.value,
             "fulfillmentId": self.fulfillment_id,
             "code": self.api_code,
             "message": self.message,
@@ -154,7 +182,7 @@ class LedgerEvent:
     order_id: str
     tracking_number: str
     run_id: str
-    state: str
+    state: LedgerState
     fulfillment_id: str | None
     api_code: str | None
     message: str | None
@@ -165,7 +193,7 @@ class LedgerEvent:
             "orderId": self.order_id,
             "trackingNumber": self.tracking_number,
             "runId": self.run_id,
-            "state": self.state,
+            "state": self.state.value,
             "fulfillmentId": self.fulfillment_id,
             "code": self.api_code,
             "message": self.message,
@@ -308,16 +336,7 @@ class Ledger:
     # ---- reading ----
 
     def entries(self, shop: str, order_ids: Iterable[str]) -> list[LedgerEntry]:
-        wanted = sorted(set(order_ids))
-        found: list[LedgerEntry] = []
-        for start in range(0, len(wanted), _CHUNK):
-            chunk = wanted[start : start + _CHUNK]
-            marks = ",".join("?" * len(chunk))
-            found += self._select(
-                f"SELECT * FROM fulfillments WHERE shop = ? AND order_id IN ({marks})",
-                [shop, *chunk],
-            )
-        return found
+        return self._select_in(shop, "order_id IN {keys}", order_ids)
 
     def find(self, *, order: str | None = None, run_id: str | None = None) -> list[LedgerEntry]:
         """Entries of every shop, for `history`: by order (UUID or friendly id) and/or run."""
@@ -351,7 +370,7 @@ class Ledger:
                 params.append(run_id)
             with self._lock, self._sqlite_errors():
                 rows = self._db.execute(query + " ORDER BY id", params).fetchall()
-            found += [LedgerEvent(*row) for row in rows]
+            found += [_event(self.path, row) for row in rows]
         return sorted(found, key=lambda event: event.at)
 
     def _select(self, query: str, params: Sequence[str]) -> list[LedgerEntry]:
@@ -359,7 +378,7 @@ class Ledger:
             cursor = self._db.execute(query, params)
             columns = [c[0] for c in cursor.description]
             rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
-        return [_entry(row) for row in rows]
+        return [_entry(self.path, row) for row in rows]
 
     def view(
         self, shop: str, order_ids: Iterable[str], *, recheck_uncertain: bool = False
@@ -368,17 +387,23 @@ class Ledger:
 
     def view_by_references(self, shop: str, keys: Iterable[str]) -> LedgerView:
         """Entries of the orders named by these keys (order UUIDs or upper-cased friendly ids)."""
+        found = self._select_in(shop, "(order_id IN {keys} OR upper(friendly_id) IN {keys})", keys)
+        return LedgerView(found)
+
+    def _select_in(self, shop: str, condition: str, keys: Iterable[str]) -> list[LedgerEntry]:
+        """Entries of `shop` meeting `condition`, whose each `{keys}` stands for the list of keys;
+        asked in chunks, since SQLite limits the number of bound parameters."""
         wanted = sorted(set(keys))
+        uses = condition.count("{keys}")
         found: list[LedgerEntry] = []
         for start in range(0, len(wanted), _CHUNK):
             chunk = wanted[start : start + _CHUNK]
-            marks = ",".join("?" * len(chunk))
+            marks = "(" + ",".join("?" * len(chunk)) + ")"
             found += self._select(
-                f"SELECT * FROM fulfillments WHERE shop = ? AND (order_id IN ({marks})"
-                f" OR upper(friendly_id) IN ({marks}))",
-                [shop, *chunk, *chunk],
+                f"SELECT * FROM fulfillments WHERE shop = ? AND {condition.format(keys=marks)}",
+                [shop, *chunk * uses],
             )
-        return LedgerView(found)
+        return found
 
     # ---- writing ----
 
@@ -387,20 +412,29 @@ class Ledger:
         shop: str,
         run_id: str,
         planned: PlannedFulfillment,
-        state: str,
+        state: LedgerState,
+        *,
+        code: str | None = None,
     ) -> None:
-        """Write the fulfillment's current state and an event, in one transaction."""
-        self._write([_Row.of(shop, run_id, planned, state)])
+        """Write the fulfillment's current state and an event, in one transaction; `code` is the
+        one to record when it is not the fulfillment's own (`error_code`)."""
+        self._write([_Row.of(shop, run_id, planned, state, code=code)])
 
     def _write(self, rows: Sequence[_Row], *, late: bool = False) -> None:
         """Rows and their events in one transaction; `late` ones (set aside by an earlier run)
         never overwrite a newer state."""
+        with self._transaction():
+            for row in rows:
+                self._db.execute(_UPSERT + (_ONLY_NEWER if late else ""), row.values())
+                self._db.execute(_EVENT, row.event_values())
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """One write transaction, taken at once (BEGIN IMMEDIATE), under the threads' lock."""
         with self._lock, self._sqlite_errors():
             self._db.execute("BEGIN IMMEDIATE")
             try:
-                for row in rows:
-                    self._db.execute(_UPSERT + (_ONLY_NEWER if late else ""), row.values())
-                    self._db.execute(_EVENT, row.event_values())
+                yield
                 self._db.execute("COMMIT")
             except BaseException:
                 # A failed COMMIT (disk full) may have rolled back already: never let the
@@ -434,20 +468,10 @@ class Ledger:
 
     def forget_shop(self, shop: str) -> int:
         """Delete everything recorded for `shop` (used when the sandbox starts over)."""
-        with self._lock, self._sqlite_errors():
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                count = self._db.execute(
-                    "DELETE FROM fulfillments WHERE shop = ?", (shop,)
-                ).rowcount
-                self._db.execute("DELETE FROM events WHERE shop = ?", (shop,))
-                self._db.execute("DELETE FROM runs WHERE shop = ?", (shop,))
-                self._db.execute("COMMIT")
-            except BaseException:
-                if self._db.in_transaction:
-                    with suppress(sqlite3.Error):
-                        self._db.execute("ROLLBACK")
-                raise
+        with self._transaction():
+            count = self._db.execute("DELETE FROM fulfillments WHERE shop = ?", (shop,)).rowcount
+            self._db.execute("DELETE FROM events WHERE shop = ?", (shop,))
+            self._db.execute("DELETE FROM runs WHERE shop = ?", (shop,))
         return count
 
 
@@ -487,7 +511,15 @@ class _Row:
     at: str
 
     @classmethod
-    def of(cls, shop: str, run_id: str, planned: PlannedFulfillment, state: str) -> _Row:
+    def of(
+        cls,
+        shop: str,
+        run_id: str,
+        planned: PlannedFulfillment,
+        state: LedgerState,
+        *,
+        code: str | None = None,
+    ) -> _Row:
         if planned.order_id is None:
             raise ValueError("only fulfillments of a resolved order are recorded")
         items = [
@@ -501,9 +533,9 @@ class _Row:
             planned.friendly_id,
             planned.tracking_company,
             json.dumps(items),
-            state,
+            LedgerState(state).value,
             planned.fulfillment_id,
-            planned.error_code,
+            planned.error_code if code is None else code,
             planned.error_message,
             run_id,
             _now(),
@@ -586,7 +618,30 @@ def _disk_full(path: Path) -> bool:
         return False
 
 
-def _entry(row: Mapping[str, object]) -> LedgerEntry:
+def _state(path: Path, text: object) -> LedgerState:
+    try:
+        return LedgerState(text)
+    except ValueError:
+        raise LedgerError(
+            "ledger_damaged", fields={"detail": f"unknown state {text!r}"}, target=str(path)
+        ) from None
+
+
+def _event(path: Path, row: Sequence[str | None]) -> LedgerEvent:
+    order_id, tracking_number, run_id, state, fulfillment_id, api_code, message, at = row
+    return LedgerEvent(
+        str(order_id),
+        str(tracking_number),
+        str(run_id),
+        _state(path, state),
+        fulfillment_id,
+        api_code,
+        message,
+        str(at),
+    )
+
+
+def _entry(path: Path, row: Mapping[str, object]) -> LedgerEntry:
     raw_items = json.loads(str(row["items"]))
     items: dict[str, int] = defaultdict(int)
     skus: dict[str, str] = {}
@@ -601,7 +656,7 @@ def _entry(row: Mapping[str, object]) -> LedgerEntry:
         tracking_company=str(row["tracking_company"]),
         items=dict(items),
         skus=skus,
-        state=str(row["state"]),
+        state=_state(path, row["state"]),
         fulfillment_id=_optional(row["fulfillment_id"]),
         api_code=_optional(row["api_code"]),
         message=_optional(row["message"]),
@@ -728,38 +783,37 @@ class LedgerJournal:
 
     def sending(self, planned: PlannedFulfillment) -> None:
         try:
-            self._record(planned, "sending")
+            self._record(planned, LedgerState.SENDING)
         except LedgerError as error:  # raised: nothing is sent unless this step is written
             if self.failure is None:
                 self.failure = error
             raise
 
     def in_doubt(self, planned: PlannedFulfillment, code: str) -> None:
-        planned.error_code = code
         try:
-            self._record(planned, "in_doubt")
+            self._record(planned, LedgerState.IN_DOUBT, code=code)
         except LedgerError as error:
             self._failed(error)  # the row stays `sending`: the next run re-checks it all the same
-        finally:
-            planned.error_code = None
 
     def finished(self, planned: PlannedFulfillment) -> None:
-        self._record_or_set_aside(planned, planned.status.value)
+        self._record_or_set_aside(planned, LedgerState.outcome(planned.status))
 
     def not_sent(self, planned: PlannedFulfillment) -> None:
         self._record_or_set_aside(planned, NOT_SENT_STATE)
 
-    def _record(self, planned: PlannedFulfillment, state: str) -> None:
+    def _record(
+        self, planned: PlannedFulfillment, state: LedgerState, *, code: str | None = None
+    ) -> None:
         for attempt in range(self.ATTEMPTS):
             try:
-                self.ledger.record(self.shop, self.run_id, planned, state)
+                self.ledger.record(self.shop, self.run_id, planned, state, code=code)
                 return
             except LedgerError as error:
                 if attempt == self.ATTEMPTS - 1 or error.code not in _PASSING:
                     raise
                 time.sleep(self.BACKOFF * 2**attempt)
 
-    def _record_or_set_aside(self, planned: PlannedFulfillment, state: str) -> None:
+    def _record_or_set_aside(self, planned: PlannedFulfillment, state: LedgerState) -> None:
         try:
             self._record(planned, state)
         except LedgerError as error:

@@ -7,9 +7,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
 
 from fwfulfill.constants import MAX_LABEL_LENGTH
+from fwfulfill.error_codes import Severity
 from fwfulfill.tracking.carrier_formats import (
     S10_DELIVERERS,
     S10_FORMAT,
@@ -25,8 +25,6 @@ from fwfulfill.tracking.excel import (
     with_lost_zeros_restored,
 )
 from fwfulfill.tracking.identify import FormatMatch, identify, normalize_tracking_number
-
-Severity = Literal["error", "warning", "info"]
 
 # Letters and digits as on every label, and inner hyphens: LaserShip's 1LS7 numbers end in -1.
 _TRACKING_CHARACTERS = re.compile(r"[A-Z0-9]+(?:-[A-Z0-9]+)*")
@@ -51,7 +49,7 @@ class TrackingCheck:
 
     @property
     def has_errors(self) -> bool:
-        return any(finding.severity == "error" for finding in self.findings)
+        return any(finding.severity is Severity.ERROR for finding in self.findings)
 
 
 def _display(carrier_key: str) -> str:
@@ -62,26 +60,26 @@ def _display(carrier_key: str) -> str:
 def _text_problem(raw: str, number: str) -> Finding | None:
     """What makes the text unusable whatever the carrier: empty, Excel notation, odd characters."""
     if not number:
-        return Finding("missing_tracking", "error", "The tracking number is empty.")
+        return Finding("missing_tracking", Severity.ERROR, "The tracking number is empty.")
     if looks_like_scientific_notation(raw):
         message = (
             f"{raw.strip()} is Excel's scientific notation: the real digits are lost. {_TEXT_HINT}"
         )
-        return Finding("excel_scientific_notation", "error", message)
+        return Finding("excel_scientific_notation", Severity.ERROR, message)
     if len(number) > MAX_LABEL_LENGTH:
         message = (
             f"the tracking number is {len(number)} characters long; no carrier's has more than "
             f"{MAX_LABEL_LENGTH}."
         )
-        return Finding("invalid_tracking", "error", message)
+        return Finding("invalid_tracking", Severity.ERROR, message)
     if _TRACKING_CHARACTERS.fullmatch(number) is None:
         message = (
             f"{raw.strip()!r} has characters no tracking number uses (only letters and digits)."
         )
-        return Finding("invalid_tracking", "error", message)
+        return Finding("invalid_tracking", Severity.ERROR, message)
     if _is_placeholder(number):
         message = f"{raw.strip()!r} is a placeholder, not a tracking number: fill in the real one."
-        return Finding("invalid_tracking", "error", message)
+        return Finding("invalid_tracking", Severity.ERROR, message)
     return None
 
 
@@ -132,7 +130,7 @@ def _excel_damage(
             f"{number} looks cut short by Excel: it keeps 15 digits and the rest became zeros. "
             f"{_TEXT_HINT}"
         )
-        return Finding("excel_precision_loss", "error", message)
+        return Finding("excel_precision_loss", Severity.ERROR, message)
     restored = _lost_zeros(number) if carrier_key == "canada_post" else None
     if restored is not None:
         zeros = "zeros" if len(restored) - len(number) > 1 else "zero"
@@ -140,7 +138,7 @@ def _excel_damage(
             f"{number} is not a valid Canada Post number, but {restored} is: Excel probably "
             f"dropped its leading {zeros}. {_TEXT_HINT}"
         )
-        return Finding("excel_leading_zero_lost", "error", message)
+        return Finding("excel_leading_zero_lost", Severity.ERROR, message)
     return None
 
 
@@ -159,7 +157,7 @@ def _check_digit(number: str, carrier_key: str, matches: Sequence[FormatMatch]) 
         f"{number} fails the check digit of its {_display(carrier_key)} format ({formats}): "
         "it may be mistyped. It is sent as written."
     )
-    return Finding("tracking_check_digit", "warning", message)
+    return Finding("tracking_check_digit", Severity.WARNING, message)
 
 
 def _mismatch(number: str, carrier_key: str, matches: Sequence[FormatMatch]) -> Finding | None:
@@ -176,12 +174,12 @@ def _mismatch(number: str, carrier_key: str, matches: Sequence[FormatMatch]) -> 
             f"{number} is an international postal number issued by {owner}; fine if {stated} "
             "delivers it, otherwise give the issuing post as the carrier."
         )
-        return Finding("tracking_format_mismatch", "warning", message)
+        return Finding("tracking_format_mismatch", Severity.WARNING, message)
     message = (
         f"{number} belongs to {owner} ({foreign.format_name} format), "
         f"but the carrier given is {stated}."
     )
-    return Finding("tracking_format_mismatch", "error", message)
+    return Finding("tracking_format_mismatch", Severity.ERROR, message)
 
 
 def _carrier_findings(
@@ -196,7 +194,7 @@ def _carrier_findings(
             f"{number} does not look like a {_display(carrier_key)} tracking number (it matches "
             "none of its formats); check the number and the carrier."
         )
-        return (Finding("tracking_format_unknown", "warning", message),)
+        return (Finding("tracking_format_unknown", Severity.WARNING, message),)
     check_digit = _check_digit(number, carrier_key, matches)
     return () if check_digit is None else (check_digit,)
 
@@ -212,7 +210,7 @@ def _inferred(number: str, matches: Sequence[FormatMatch]) -> TrackingCheck:
     message = (
         f"No carrier was given; {number} belongs to {_display(carrier_key)} ({format_name} format)."
     )
-    findings = [Finding("carrier_inferred", "warning", message)]
+    findings = [Finding("carrier_inferred", Severity.WARNING, message)]
     findings.extend(_carrier_findings(number, carrier_key, matches))
     return TrackingCheck(number, carrier_key, tuple(findings))
 

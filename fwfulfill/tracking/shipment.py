@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fwfulfill.api.models import carrier_text_problem
+from fwfulfill.error_codes import Severity
 from fwfulfill.tracking import Finding, check_tracking, normalize_tracking_number
 from fwfulfill.tracking.carriers import (
     OTHER,
@@ -39,7 +40,7 @@ def shipment(
     if refused is not None:
         # Only the number's own problems besides: no carrier is inferred for a refused one.
         check = check_tracking(number_text, OTHER)
-        findings = [Finding("invalid_carrier", "error", refused), *check.findings]
+        findings = [Finding("invalid_carrier", Severity.ERROR, refused), *check.findings]
         return _shipment(check.number, OTHER, "", findings)
     match = normalize_carrier(given, number) if given else None
     if match is None and service_text and service_text.strip():
@@ -53,14 +54,18 @@ def shipment(
     if match is None:
         if not check.has_errors:
             findings.append(
-                Finding("missing_carrier", "error", "No carrier is given for this tracking number.")
+                Finding(
+                    "missing_carrier",
+                    Severity.ERROR,
+                    "No carrier is given for this tracking number.",
+                )
             )
         return _shipment(check.number, OTHER, "", findings)
     if not match.known:
         findings.append(
             Finding(
                 "unknown_carrier",
-                "warning",
+                Severity.WARNING,
                 f"carrier {match.display!r} is not one fwfulfill knows; it is sent as written.",
             )
         )
@@ -68,7 +73,7 @@ def shipment(
 
 
 def _shipment(number: str, key: str, display: str, findings: list[Finding]) -> Shipment:
-    errors = any(finding.severity == "error" for finding in findings)
+    errors = any(finding.severity is Severity.ERROR for finding in findings)
     return Shipment(number, key, display, tuple(findings), errors)
 
 

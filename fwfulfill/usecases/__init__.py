@@ -1,3 +1,5 @@
-"""The things fwfulfill does, as plain functions a script can call: connect to a shop, import a
-tracking CSV into a plan, send a plan. No terminal, no Typer: each takes plain arguments and returns
-a result object (the plan, the outcomes, the exit status they imply); the CLI asks and renders."""
+"""What fwfulfill does, one function per use case: plain arguments in, a result object out.
+
+No typer, no rich, no terminal: the CLI builds the arguments and renders the result; a script can
+call the same functions.
+"""

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from fwfulfill.api.client import ApiClient, EventSink, RetryPolicy, Timeouts
+from fwfulfill.api.client import ApiClient, EventSink, RetryPolicy, Timeouts, Transport
 from fwfulfill.api.models import Shop
 from fwfulfill.api.ratelimit import RateLimiter
 from fwfulfill.auth.config import describe_shop
@@ -21,8 +21,6 @@ from fwfulfill.sending.ledger import Ledger
 from fwfulfill.sending.run_lock import exclusive_run
 
 if TYPE_CHECKING:
-    import httpx
-
     from fwfulfill.auth.credentials import Credentials
 
 
@@ -30,7 +28,7 @@ if TYPE_CHECKING:
 class ShopSettings:
     base_url: str
     credentials: Credentials
-    transport: httpx.BaseTransport | None = None  # None: the network
+    transport: Transport | None = None  # None: the network
     requests: int = RATE_LIMIT_REQUESTS  # the rate: `requests` per `window` seconds
     window: float = RATE_LIMIT_WINDOW_SECONDS
     timeouts: Timeouts = field(default_factory=Timeouts)

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from fwfulfill.api.models import OrderStatus
+from fwfulfill.api.statuses import OrderStatus
 from fwfulfill.sandbox import (
     SandboxState,
     SeedError,

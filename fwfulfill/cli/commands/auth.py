@@ -17,6 +17,7 @@ import typer
 
 from fwfulfill.api.urls import validate_api_url
 from fwfulfill.auth.config import describe_shop, validate_profile_name
+from fwfulfill.cli.command_group import SuggestOnceGroup
 from fwfulfill.cli.context import AppContext
 from fwfulfill.cli.errors import failures_rendered, one_line
 from fwfulfill.cli.streams import is_terminal
@@ -41,6 +42,11 @@ app = typer.Typer(
     "the insecure file of `auth login --insecure-storage`.",
     no_args_is_help=True,
 )
+
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(app, name="auth", cls=SuggestOnceGroup)
+
 
 T = TypeVar("T")
 _CREDENTIAL_VARIABLES = (ENV_USERNAME, ENV_PASSWORD, ENV_ACCESS_TOKEN)

@@ -8,16 +8,17 @@ import typer
 
 from fwfulfill.cli.context import AppContext
 from fwfulfill.cli.errors import failures_rendered
+from fwfulfill.cli.options import DryRunPlan, RecheckUncertainAll
+
+
+def register(root: typer.Typer) -> None:
+    root.command("from-csv")(from_csv)
 
 
 def from_csv(
     ctx: typer.Context,
     file: str = typer.Argument(..., metavar="FILE", help="The tracking CSV; '-' reads stdin."),
-    dry_run: bool = typer.Option(
-        False,
-        "--dry-run",
-        help="Check everything against the shop and show the plan; send nothing.",
-    ),
+    dry_run: DryRunPlan = False,
     offline: bool = typer.Option(
         False, "--offline", help="Check the file alone (no API, no credentials); implies --dry-run."
     ),
@@ -46,13 +47,7 @@ def from_csv(
     ),
     fail_fast: bool = typer.Option(False, "--fail-fast", help="Stop sending at the first failure."),
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
-    recheck_uncertain: bool = typer.Option(
-        False,
-        "--recheck-uncertain",
-        help="Send once more the fulfillments an earlier run left uncertain. Risky: if one did "
-        "go through, this can create a second fulfillment and email the customer twice; look at "
-        "those orders in the Fourthwall dashboard first.",
-    ),
+    recheck_uncertain: RecheckUncertainAll = False,
     report: Path | None = typer.Option(
         None,
         "--report",

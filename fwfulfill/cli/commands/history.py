@@ -8,6 +8,10 @@ from fwfulfill.cli.context import AppContext
 from fwfulfill.cli.errors import failures_rendered
 
 
+def register(root: typer.Typer) -> None:
+    root.command("history")(history)
+
+
 def history(
     ctx: typer.Context,
     order: str | None = typer.Argument(

@@ -15,6 +15,11 @@ TEMPLATE_ROWS = (
 )
 
 
+def register(root: typer.Typer) -> None:
+    root.command("template")(template)
+    root.command("carriers")(carriers)
+
+
 def template(ctx: typer.Context) -> None:
     """Print a header row and example rows of fwfulfill's own CSV format."""
     import csv

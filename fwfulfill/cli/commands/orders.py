@@ -7,33 +7,28 @@ from datetime import datetime, timedelta, timezone
 
 import typer
 
+from fwfulfill.api.statuses import ORDER_STATUSES
+from fwfulfill.cli.command_group import SuggestOnceGroup
 from fwfulfill.cli.context import AppContext
 from fwfulfill.cli.errors import failures_rendered
+from fwfulfill.cli.options import OrderArgument
 from fwfulfill.errors import InputError
 
 app = typer.Typer(help="Look up the shop's orders.", no_args_is_help=True)
 
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(app, name="orders", cls=SuggestOnceGroup)
+
+
 _RELATIVE = re.compile(r"^(\d+)\s*([dhw])$", re.IGNORECASE)
-_STATUSES = (
-    "CONFIRMED",
-    "PARTIALLY_IN_PRODUCTION",
-    "IN_PRODUCTION",
-    "PARTIALLY_SHIPPED",
-    "SHIPPED",
-    "PARTIALLY_DELIVERED",
-    "DELIVERED",
-    "CANCELLED",
-    "COMPLETED",
-)
-
-
-_STATUS_HELP = "Only these statuses (repeat): " + ", ".join(_STATUSES) + "."
+_STATUS_HELP = "Only these statuses (repeat): " + ", ".join(ORDER_STATUSES) + "."
 
 
 @app.command("show")
 def show(
     ctx: typer.Context,
-    order: str = typer.Argument(..., metavar="ORDER", help="Order UUID or friendly id (D3XZFWPP)."),
+    order: OrderArgument,
 ) -> None:
     """Show an order: status, customer, and its items (variant id, SKU, name, ordered quantity)."""
     app_ctx: AppContext = ctx.obj
@@ -112,10 +107,10 @@ def list_orders(
 
 def _status(value: str) -> str:
     upper = value.strip().upper().replace("-", "_").replace(" ", "_")
-    if upper not in _STATUSES:
+    if upper not in ORDER_STATUSES:
         raise InputError(
             "invalid_status",
-            f"unknown status {value!r}; use one of {', '.join(_STATUSES)}.",
+            f"unknown status {value!r}; use one of {', '.join(ORDER_STATUSES)}.",
             target="--status",
         )
     return upper

@@ -8,8 +8,10 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from fwfulfill.cli.command_group import SuggestOnceGroup
 from fwfulfill.cli.context import AppContext
 from fwfulfill.cli.errors import failures_rendered
+from fwfulfill.cli.options import SeedFile
 from fwfulfill.errors import InputError
 
 if TYPE_CHECKING:
@@ -21,14 +23,8 @@ app = typer.Typer(
 )
 
 
-# Shared by `serve` and `reset`: one definition of the option.
-SEED_OPTION = typer.Option(
-    None,
-    "--seed",
-    metavar="FILE",
-    dir_okay=False,
-    help="A seed file (JSON: shop, credentials, orders, fulfillments). Default: the demo shop.",
-)
+def register(root: typer.Typer) -> None:
+    root.add_typer(app, name="sandbox", cls=SuggestOnceGroup)
 
 
 @app.command("serve")
@@ -36,7 +32,7 @@ def serve(
     ctx: typer.Context,
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
     port: int = typer.Option(8787, "--port", min=0, max=65535, help="Port (0: any free port)."),
-    seed: Path | None = SEED_OPTION,
+    seed: SeedFile = None,
     latency: str | None = typer.Option(
         None, "--latency", metavar="SECONDS", help="Added latency: 0.2, 0.1-0.3 or 100ms-300ms."
     ),
@@ -108,7 +104,7 @@ def serve(
 
 
 @app.command("reset")
-def reset(ctx: typer.Context, seed: Path | None = SEED_OPTION) -> None:
+def reset(ctx: typer.Context, seed: SeedFile = None) -> None:
     """Start the --sandbox shop over (from the demo shop or a seed file)."""
     app_ctx: AppContext = ctx.obj
     with failures_rendered(app_ctx.output):
