@@ -184,10 +184,10 @@ def test_resume_command_keeps_recheck_uncertain_yes_and_every_run_option(tmp_pat
 
     from fwfulfill.cli.app import app, hoist_global_options
     from fwfulfill.cli.context import AppContext
-    from fwfulfill.cli.csv_import import ImportOptions, _resume_command
+    from fwfulfill.cli.csv_import import FromCsvOptions, _resume_command
     from fwfulfill.cli.streams import Output, OutputFormat
 
-    options = ImportOptions(
+    options = FromCsvOptions(
         file=str(tmp_path / "my labels.csv"),
         dry_run=False,
         offline=False,

@@ -31,7 +31,7 @@ THREE_TEES = seed(order("D3XZFWPP", "CONFIRMED", ("TEE-BLK-M", 3)))
 
 @dataclass(frozen=True)
 class Connection:
-    """What `create_one` needs of a shop: the CLI's ShopSession has the same four fields."""
+    """What `create_one` needs of a shop (as `usecases.shop.ShopConnection` has it)."""
 
     client: ApiClient
     shop: Shop

@@ -20,12 +20,15 @@ from fwfulfill.constants import (
     ENV_PROFILE,
     ENV_READ_TIMEOUT,
     ENV_RETRY_WAIT,
+    RATE_LIMIT_REQUESTS,
+    RATE_LIMIT_WINDOW_SECONDS,
 )
 
 if TYPE_CHECKING:
     from fwfulfill.api.client import ApiClient, ClientEvent, Transport
     from fwfulfill.api.ratelimit import RateLimiter
     from fwfulfill.auth.credentials import Credentials
+    from fwfulfill.usecases.shop import ShopSettings
 
 
 @dataclass
@@ -100,6 +103,35 @@ class AppContext:
             self._sandbox_connection = sandbox_connection()
         return self._sandbox_connection
 
+    def shop_settings(
+        self,
+        *,
+        requests: int = RATE_LIMIT_REQUESTS,
+        window: float = RATE_LIMIT_WINDOW_SECONDS,
+        credentials: Credentials | None = None,
+        base_url: str | None = None,
+    ) -> ShopSettings:
+        """What a shop connection needs, from the global options, the environment and the login."""
+        from fwfulfill.api.client import RetryPolicy, Timeouts
+        from fwfulfill.env_settings import env_seconds
+        from fwfulfill.usecases.shop import ShopSettings
+
+        timeouts = Timeouts(read=env_seconds(self.env, ENV_READ_TIMEOUT, Timeouts.read))
+        retry_wait = env_seconds(
+            self.env, ENV_RETRY_WAIT, RetryPolicy.max_total_wait, allow_zero=True, most=86400
+        )
+        return ShopSettings(
+            base_url or self.base_url(),
+            credentials or self.credentials(),
+            transport=self.transport(),
+            requests=requests,
+            window=window,
+            timeouts=timeouts,
+            retry_wait=retry_wait,
+            on_event=self._log_event,
+            sandbox=self.sandbox,
+        )
+
     def client(
         self,
         *,
@@ -107,26 +139,10 @@ class AppContext:
         credentials: Credentials | None = None,
         base_url: str | None = None,
     ) -> ApiClient:
-        from fwfulfill.api.client import ApiClient, RetryPolicy, Timeouts
-        from fwfulfill.env_settings import env_seconds
+        from fwfulfill.usecases.shop import api_client
 
-        timeouts = Timeouts(read=env_seconds(self.env, ENV_READ_TIMEOUT, Timeouts.read))
-        retry = RetryPolicy(
-            max_total_wait=env_seconds(
-                self.env, ENV_RETRY_WAIT, RetryPolicy.max_total_wait, allow_zero=True, most=86400
-            ),
-            # A 429 without Retry-After waits out the window the run paces itself by.
-            rate_limit_wait=limiter.window if limiter else RetryPolicy.rate_limit_wait,
-        )
-        return ApiClient(
-            base_url or self.base_url(),
-            credentials or self.credentials(),
-            transport=self.transport(),
-            timeouts=timeouts,
-            retry=retry,
-            limiter=limiter,
-            on_event=self._log_event,
-        )
+        settings = self.shop_settings(credentials=credentials, base_url=base_url)
+        return api_client(settings, limiter)
 
     def _log_event(self, event: ClientEvent) -> None:
         """Waits are always said on stderr (a run that pauses says why); the exchange with -v."""

@@ -44,7 +44,7 @@ _ITEM_CODES = frozenset(
 
 
 class ShopConnection(Protocol):
-    """An open connection to one shop (the CLI's `ShopSession`): its client and its ledger."""
+    """An open connection to one shop (`usecases.shop.ShopConnection`): client and ledger."""
 
     @property
     def client(self) -> ApiClient: ...

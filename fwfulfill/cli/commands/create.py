@@ -115,13 +115,13 @@ def only_one(values: list[str], option: str) -> str | None:
 
 def run_create(app_ctx: AppContext, options: CreateOptions) -> int:
     """Parse, create, render; the exit status."""
-    from fwfulfill.cli.session import shop_session
     from fwfulfill.usecases.create_one import create_one
+    from fwfulfill.usecases.shop import open_shop
 
     arguments = parse_create(options)
     for finding in arguments.label.findings:
         app_ctx.output.warning(f"--tracking: {finding.message}")
-    with shop_session(app_ctx) as session:
+    with open_shop(app_ctx.shop_settings()) as session:
         result = create_one(arguments, session, notices=app_ctx.output)
     return _show(app_ctx, result)
 

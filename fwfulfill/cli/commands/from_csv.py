@@ -62,9 +62,9 @@ def from_csv(
     """
     app_ctx: AppContext = ctx.obj
     with failures_rendered(app_ctx.output):
-        from fwfulfill.cli.csv_import import ImportOptions, run_import
+        from fwfulfill.cli.csv_import import FromCsvOptions, run_from_csv
 
-        options = ImportOptions(
+        options = FromCsvOptions(
             file=file,
             dry_run=dry_run or offline,
             offline=offline,
@@ -78,4 +78,4 @@ def from_csv(
             report=report,
             recheck_uncertain=recheck_uncertain,
         )
-        raise typer.Exit(run_import(app_ctx, options))
+        raise typer.Exit(run_from_csv(app_ctx, options))
