@@ -300,10 +300,10 @@ def test_a_shop_shared_with_other_apps_answers_429_and_the_run_waits(
 @pytest.fixture
 def at_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     """stdin, stdout and stderr are a terminal (so a run asks before sending)."""
-    from fwfulfill.cli import csv_import
+    from fwfulfill.cli import confirmation
     from fwfulfill.cli import streams as output
 
-    monkeypatch.setattr(csv_import, "is_terminal", lambda stream: True)
+    monkeypatch.setattr(confirmation, "is_terminal", lambda stream: True)
     monkeypatch.setattr(output, "is_terminal", lambda stream: True)
 
 
