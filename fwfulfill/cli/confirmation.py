@@ -56,7 +56,7 @@ def preview(plan: Plan, shop_label: str) -> list[str | Table]:
     people = customers(to_send)
     lines: list[str | Table] = [
         f"Shop: {shop_label}",
-        f"To create: {_count(len(to_send), 'fulfillment')}, emailing {_count(people, 'customer')}.",
+        f"To create: {count(len(to_send), 'fulfillment')}, emailing {count(people, 'customer')}.",
     ]
     held = (
         f"Skipped as already done: {counts.get(Status.SKIPPED.value, 0)}, blocked by errors: "
@@ -89,5 +89,5 @@ def ask(question: str) -> bool:
     return typer.confirm(question, err=True)
 
 
-def _count(number: int, noun: str) -> str:
+def count(number: int, noun: str) -> str:
     return f"{number} {noun}" + ("" if number == 1 else "s")

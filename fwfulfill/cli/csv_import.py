@@ -199,7 +199,8 @@ def _confirmed(
     to_send = plan.to_send()
     resent = sum(1 for planned in to_send if planned.recheck_asked)
     if options.yes:
-        output.info(f"Shop: {shop.label}. Sending {len(to_send)} fulfillments (--yes).")
+        sending = confirmation.count(len(to_send), "fulfillment")
+        output.info(f"Shop: {shop.label}. Sending {sending} (--yes).")
         if resent:
             output.warning(explain_with_hint("recheck_uncertain_risk", {"count": resent}))
         return True
@@ -211,7 +212,7 @@ def _confirmed(
     output.show_err(*confirmation.preview(plan, shop.label))
     if resent:
         output.warning(explain_with_hint("recheck_uncertain_risk", {"count": resent}))
-    question = f"Create {len(to_send)} fulfillments in {shop.shop.name}"
+    question = f"Create {confirmation.count(len(to_send), 'fulfillment')} in {shop.shop.name}"
     if resent:
         question += f", {resent} of them sent again although they may already exist"
     return confirmation.ask(question + "?")
