@@ -6,7 +6,6 @@ from __future__ import annotations
 import copy
 import json
 import re
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -277,11 +276,11 @@ def test_the_demo_orders_follow_the_spec(demo: SandboxState, validate: Validate)
         validate("OrderV1", document)
 
 
-def test_large_shops_are_big_fast_and_deterministic() -> None:
-    started = time.perf_counter()
+def test_large_shops_are_big_and_deterministic() -> None:
+    # How fast it builds is a benchmark's question (benchmarks/), not a timed test's: a timed
+    # assertion here failed under load with nothing wrong.
     data = large_shop_seed(3000, seed=1)
     state = SandboxState.from_seed(parse_seed(data))
-    assert time.perf_counter() - started < 5.0
     orders = state.snapshot()["orders"]
     assert len({o["friendlyId"] for o in orders}) == 3000
     open_orders = sum(o["status"] in {"CONFIRMED", "IN_PRODUCTION"} for o in orders)
