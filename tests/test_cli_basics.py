@@ -137,9 +137,11 @@ def test_verbose_headers_redact_authorization(cli: Cli) -> None:
 
 
 def test_table_output_in_a_pipe_is_not_cut_at_80_columns(cli: Cli) -> None:
-    result = cli("--sandbox", "-o", "table", "orders", "show", "D3XZFWPP")
+    # UUIDs are in tables only with --wide (issue 11); that widest table stays whole in a pipe.
+    result = cli("--sandbox", "-o", "table", "--wide", "orders", "show", "D3XZFWPP")
     assert result.exit_code == 0, result
     assert "ffb7f11d-e8d3-5da3-898e-23f7b33f9754" in result.stdout  # a 36-character id, whole
+    assert "e6dcf005-3395-5f7e-b601-df08927ed20a" in result.stdout  # and a variant's
 
 
 def test_no_color_flag_and_env(cli: Cli) -> None:

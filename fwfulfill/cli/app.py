@@ -65,6 +65,11 @@ def root(
         help="table or json (default: table on a terminal, json in a pipe).",
     ),
     no_color: bool = typer.Option(False, "--no-color", help="No colours (also NO_COLOR=1)."),
+    wide: bool = typer.Option(
+        False,
+        "--wide",
+        help="Tables also show the UUIDs of orders and variants (JSON always has them).",
+    ),
     verbose: int = typer.Option(
         0,
         "--verbose",
@@ -77,7 +82,7 @@ def root(
     ),
 ) -> None:
     ctx.obj = AppContext(
-        output=Output(output, no_color=no_color, show_tracebacks=verbose > 1),
+        output=Output(output, no_color=no_color, show_tracebacks=verbose > 1, wide=wide),
         profile=profile,
         sandbox=sandbox,
         api_url=api_url,

@@ -136,7 +136,9 @@ def _show_plan(output: Output, plan: Plan, *, title: str) -> None:
         used = ", ".join(f"{field} = {column!r}" for field, column in plan.columns.items())
         output.info(f"Columns: {used}")
     if plan.fulfillments:
-        output.show(fulfillments_table(plan.fulfillments, title=title, show_lines=True))
+        output.show(
+            fulfillments_table(plan.fulfillments, title=title, show_lines=True, wide=output.wide)
+        )
     if plan.problems:
         output.show(problems_table(sorted(plan.problems, key=_problem_order)))
     output.info(_counts_line(plan))
@@ -234,7 +236,9 @@ def _show_outcome(output: Output, sent: SendOutcome) -> None:
     attention = [f for f in plan.fulfillments if f.status not in _FINE]
     if attention:
         output.show(
-            fulfillments_table(attention, title="Not created", show_lines=True, with_fix=True)
+            fulfillments_table(
+                attention, title="Not created", show_lines=True, with_fix=True, wide=output.wide
+            )
         )
     errors = [p for p in plan.problems if p.severity is Severity.ERROR]
     if errors:

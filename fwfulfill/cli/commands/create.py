@@ -223,7 +223,12 @@ def _show_dry_run(app_ctx: AppContext, planned: PlannedFulfillment, request: Exa
 
     body = json.dumps(request.body, indent=2)
     app_ctx.output.show(
-        fulfillments_table([planned], title="Would create (dry run)", show_lines=False),
+        fulfillments_table(
+            [planned],
+            title="Would create (dry run)",
+            show_lines=False,
+            wide=app_ctx.output.wide,
+        ),
         f"{request.method} {request.path}",
         Syntax(body, "json", theme="ansi_dark", background_color="default"),
     )
@@ -244,7 +249,9 @@ def _show_result(app_ctx: AppContext, result: CreateResult) -> None:
             document["unrecorded"] = result.unrecorded
         output.data(document)
     else:
-        output.show(fulfillments_table([planned], title="Fulfillment", show_lines=False))
+        output.show(
+            fulfillments_table([planned], title="Fulfillment", show_lines=False, wide=output.wide)
+        )
     if planned.status in (Status.FAILED, Status.UNCERTAIN) and planned.error_code:
         failure = ApiError(planned.error_code, planned.error_message)
         if not output.json_mode:

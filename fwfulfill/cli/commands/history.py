@@ -46,4 +46,4 @@ def history(
                 "The ledger has no fulfillments" + (" for that." if key or run else ".")
             )
             return
-        app_ctx.output.show(*history_tables(entries, events))
+        app_ctx.output.show(*history_tables(entries, events, wide=app_ctx.output.wide))

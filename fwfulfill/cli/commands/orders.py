@@ -45,7 +45,7 @@ def show(
         else:
             from fwfulfill.cli.tables import order_table
 
-            app_ctx.output.show(order_table(found))
+            app_ctx.output.show(order_table(found, wide=app_ctx.output.wide))
 
 
 @app.command("list")
@@ -102,7 +102,7 @@ def list_orders(
         else:
             from fwfulfill.cli.tables import orders_table
 
-            app_ctx.output.show(orders_table(found))
+            app_ctx.output.show(orders_table(found, wide=app_ctx.output.wide))
 
 
 def _status(value: str) -> str:

@@ -146,7 +146,7 @@ def show(ctx: typer.Context) -> None:
             return
         from fwfulfill.cli.tables import sandbox_tables
 
-        app_ctx.output.show(*sandbox_tables(snapshot))
+        app_ctx.output.show(*sandbox_tables(snapshot, wide=app_ctx.output.wide))
 
 
 def _load_seed(path: Path | None) -> Seed:
