@@ -285,7 +285,7 @@ _ENTRIES: tuple[Entry, ...] = (
     _api(
         "recheck_uncertain_risk",
         "Uncertain fulfillments sent again",
-        "--recheck-uncertain: {count} fulfillment(s) an earlier run left uncertain are sent "
+        "--recheck-uncertain: {count} an earlier run left uncertain will be sent "
         "again. If one did go through, sending it again can create a second fulfillment and email "
         "the customer twice.",
         "Look at those orders in the Fourthwall dashboard first.",
@@ -317,7 +317,7 @@ _ENTRIES: tuple[Entry, ...] = (
         "order_cancelled",
         "Order cancelled",
         "The order is cancelled; Fourthwall will not ship it.",
-        "Remove its rows (or arguments); nothing is sent for this order.",
+        "Leave it out of the file (or the command).",
         _INPUT,
     ),
     _api(
@@ -559,7 +559,15 @@ _ENTRIES: tuple[Entry, ...] = (
         "unreadable_file",
         "File cannot be read",
         "The file could not be read as a CSV.",
-        "Check the path, the encoding (--encoding) and the delimiter (--delimiter).",
+        "Check the encoding (--encoding) and the delimiter (--delimiter).",
+        _INPUT,
+    ),
+    _api(
+        "cannot_open_file",
+        "File cannot be opened",
+        "The file is missing, is not a file, or cannot be read.",
+        "Check the path and that you can read the file; `-` reads the CSV from stdin "
+        "(`fwfulfill from-csv - < labels.csv`).",
         _INPUT,
     ),
     _api(
@@ -755,7 +763,7 @@ _ENTRIES: tuple[Entry, ...] = (
         "missing_columns",
         "Required columns not found",
         "No column for the order or the tracking number was recognised.",
-        "Name them with --map order=COLUMN --map tracking=COLUMN.",
+        "Name it with {maps}.",
         _INPUT,
     ),
 )
@@ -790,7 +798,15 @@ def lookup(code: str) -> Entry:
 
 def explain(code: str, fields: dict[str, object] | None = None) -> str:
     """The explanation of `code`, with the error body's fields filled in where it names them."""
-    text = lookup(code).explanation
+    return _filled(lookup(code).explanation, fields)
+
+
+def hint(code: str, fields: dict[str, object] | None = None) -> str:
+    """What to do about `code`, with the error's fields filled in where it names them (`{maps}`)."""
+    return _filled(lookup(code).hint, fields)
+
+
+def _filled(text: str, fields: dict[str, object] | None) -> str:
     if fields:
         try:
             return text.format_map(_Missing(fields))
@@ -801,7 +817,12 @@ def explain(code: str, fields: dict[str, object] | None = None) -> str:
 
 def explain_with_hint(code: str, fields: dict[str, object] | None = None) -> str:
     """What happened and what to do, in one message (for outcomes shown without a hint column)."""
-    return f"{explain(code, fields)} {lookup(code).hint}"
+    return f"{explain(code, fields)} {hint(code, fields)}"
+
+
+def counted(count: int, noun: str, plural: str | None = None) -> str:
+    """`1 request`, `2 requests`, `0 boxes` (with `plural="boxes"`): every count a person reads."""
+    return f"{count} {noun if count == 1 else (plural or noun + 's')}"
 
 
 class _Missing(dict[str, object]):

@@ -25,7 +25,7 @@ from fwfulfill.constants import RATE_LIMIT_REQUESTS, RATE_LIMIT_WINDOW_SECONDS
 from fwfulfill.csv_input.columns import ColumnMap, map_columns, parse_map_options
 from fwfulfill.csv_input.decode import CsvFile, open_source
 from fwfulfill.csv_input.rows import RowsReading, read_rows
-from fwfulfill.error_codes import ExitCode, Severity, explain_with_hint
+from fwfulfill.error_codes import ExitCode, Severity, counted, explain_with_hint
 from fwfulfill.errors import FwfulfillError, InputError
 from fwfulfill.planning.order_lookup import resolve_orders
 from fwfulfill.planning.plan import UNSUCCESSFUL, Plan, Problem, Status
@@ -156,7 +156,10 @@ def _plan(
     )
     missing = {key: problem(error.code, error.message) for key, error in resolution.missing.items()}
     if references:
-        output.info(f"Read {len(resolution.orders)} orders with {resolution.requests} requests.")
+        output.info(
+            f"Read {counted(len(resolution.orders), 'order')} with "
+            f"{counted(resolution.requests, 'request')}."
+        )
     plan = build_plan(
         drafts,
         resolution.orders,
@@ -168,7 +171,11 @@ def _plan(
     if skipped:
         plan.fulfillments.extend(skipped)
         lines = [line for planned in skipped for line in planned.lines]
-        message = f"{len(skipped)} boxes were already created by an earlier run; skipped."
+        were = "was" if len(skipped) == 1 else "were"
+        message = (
+            f"{counted(len(skipped), 'box', 'boxes')} {were} already created by an earlier run; "
+            "skipped."
+        )
         plan.problems.append(problem("already_fulfilled", message, lines))
     return plan
 
@@ -196,8 +203,9 @@ def _counts_line(plan: Plan) -> str:
     summary = plan.summary()
     by_status = ", ".join(f"{count} {status}" for status, count in summary["byStatus"].items())
     return (
-        f"{summary['rows']} rows -> {summary['fulfillments']} fulfillments ({by_status or 'none'});"
-        f" {summary['errors']} errors, {summary['warnings']} warnings."
+        f"{counted(summary['rows'], 'row')} -> "
+        f"{counted(summary['fulfillments'], 'fulfillment')} ({by_status or 'none'}); "
+        f"{counted(summary['errors'], 'error')}, {counted(summary['warnings'], 'warning')}."
     )
 
 
@@ -219,7 +227,7 @@ def _send(
         return int(ExitCode.INVALID_INPUT if plan.has_errors else ExitCode.OK)
     blocked = plan.counts().get(Status.BLOCKED.value, 0)
     output.info(
-        f"Shop: {shop_label(session.shop)}. Sending {len(to_send)} fulfillments"
+        f"Shop: {shop_label(session.shop)}. Sending {counted(len(to_send), 'fulfillment')}"
         + (f" ({blocked} blocked by errors, not sent)" if blocked else "")
         + "."
     )
@@ -229,8 +237,10 @@ def _send(
         output.show_err(problems_table(sorted(plan.problems, key=_problem_order)))
     resent = sum(1 for planned in to_send if planned.recheck_asked)
     if resent:
-        output.warning(explain_with_hint("recheck_uncertain_risk", {"count": resent}))
-    question = f"Create {len(to_send)} fulfillments in {session.shop.name}"
+        output.warning(
+            explain_with_hint("recheck_uncertain_risk", {"count": counted(resent, "fulfillment")})
+        )
+    question = f"Create {counted(len(to_send), 'fulfillment')} in {session.shop.name}"
     if resent:
         question += f", {resent} of them sent again although they may already exist"
     if ask and not typer.confirm(question + "?", err=True):
@@ -365,7 +375,7 @@ def _write_report(
     except OSError as exc:  # a full disk, a folder gone
         _report_not_written(output, f"cannot write {path}: {exc.strerror or exc}")
         return
-    output.info(f"Report: {lines} lines written to {path}.")
+    output.info(f"Report: {counted(lines, 'line')} written to {path}.")
 
 
 def _report_not_written(output: Output, reason: str) -> None:

@@ -9,8 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from fwfulfill.api.models import Order
-from fwfulfill.error_codes import Severity, lookup
-from fwfulfill.errors import ApiError, FwfulfillError
+from fwfulfill.error_codes import Severity, counted, lookup
 from fwfulfill.planning.plan import Plan, PlannedFulfillment, Problem, Status
 from fwfulfill.sending.ledger import LedgerEntry, LedgerEvent, LedgerState
 
@@ -41,17 +40,6 @@ def lines_label(lines: Iterable[int]) -> str:
         if value is not None:
             start = previous = value
     return ", ".join(ranges)
-
-
-def error_table(error: FwfulfillError) -> Table:
-    entry = error.entry
-    table = Table(title=f"[bold red]{entry.title}[/bold red]", show_header=True, expand=False)
-    table.add_column("Code", style="bold")
-    table.add_column("What it means")
-    table.add_column("What to do")
-    status = f" (HTTP {error.status})" if isinstance(error, ApiError) and error.status else ""
-    table.add_row(error.code + status, error.message, entry.hint)
-    return table
 
 
 def _items_text(planned: PlannedFulfillment) -> str:
@@ -148,7 +136,7 @@ def order_table(order: Order) -> Table:
 
 
 def orders_table(orders: list[Order]) -> Table:
-    table = Table(title=f"{len(orders)} orders")
+    table = Table(title=counted(len(orders), "order"))
     table.add_column("Friendly id", no_wrap=True)
     table.add_column("Status", no_wrap=True)
     table.add_column("Customer")
@@ -203,7 +191,7 @@ def sandbox_tables(snapshot: dict[str, Any]) -> tuple[Table, Table]:
 
 
 def history_tables(entries: list[LedgerEntry], events: list[LedgerEvent]) -> list[Table]:
-    table = Table(title=f"Ledger: {len(entries)} fulfillments")
+    table = Table(title=f"Ledger: {counted(len(entries), 'fulfillment')}")
     for column in (
         "Order",
         "Tracking number",

@@ -232,7 +232,7 @@ def _show_dry_run(app_ctx: AppContext, planned: PlannedFulfillment, request: Exa
 
 def _show_result(app_ctx: AppContext, result: CreateResult) -> None:
     from fwfulfill.cli.errors import one_line
-    from fwfulfill.cli.tables import error_table, fulfillments_table
+    from fwfulfill.cli.tables import fulfillments_table
     from fwfulfill.errors import ApiError
     from fwfulfill.planning.plan import Status
 
@@ -246,9 +246,7 @@ def _show_result(app_ctx: AppContext, result: CreateResult) -> None:
     else:
         output.show(fulfillments_table([planned], title="Fulfillment", show_lines=False))
     if planned.status in (Status.FAILED, Status.UNCERTAIN) and planned.error_code:
-        failure = ApiError(planned.error_code, planned.error_message)
-        if not output.json_mode:
-            output.show(error_table(failure))
-        output.error(one_line(failure))
+        # The error is said once, on stderr; the table above shows the fulfillment as data.
+        output.error(one_line(ApiError(planned.error_code, planned.error_message)))
     elif planned.status is Status.ALREADY_EXISTS:
         output.info("Fourthwall already had this fulfillment; nothing new was created.")

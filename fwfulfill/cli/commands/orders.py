@@ -129,8 +129,7 @@ def _since(value: str, now: datetime | None = None) -> str:
     except (OverflowError, ValueError):
         raise InputError(
             "invalid_since",
-            f"{value[:40]!r} is outside the calendar (years 1 to 9999); use a later date or fewer "
-            "days.",
+            f"{value[:40]!r} is outside the calendar (years 1 to 9999).",
             target="--since",
         ) from None
 
@@ -151,7 +150,7 @@ def _moment(text: str, now: datetime | None) -> datetime:
         except ValueError:
             raise InputError(
                 "invalid_since",
-                f"{text[:40]!r} is not a date; use 2026-11-01, 2026-11-01T08:00:00Z, 7d or 24h.",
+                f"{text[:40]!r} is not a date.",
                 target="--since",
             ) from None
         if moment.tzinfo is None:

@@ -12,6 +12,7 @@ from fwfulfill.cli.command_group import SuggestOnceGroup
 from fwfulfill.cli.context import AppContext
 from fwfulfill.cli.errors import failures_rendered
 from fwfulfill.cli.options import SeedFile
+from fwfulfill.error_codes import counted
 from fwfulfill.errors import InputError
 
 if TYPE_CHECKING:
@@ -123,9 +124,13 @@ def reset(ctx: typer.Context, seed: SeedFile = None) -> None:
             forgotten = ledger.forget_shop(f"sandbox:{state.shop.id}")
         snapshot = state.snapshot()
         app_ctx.output.info(
-            f"Sandbox reset: {len(snapshot['orders'])} orders, "
-            f"{len(snapshot['fulfillments'])} fulfillments"
-            + (f"; forgot {forgotten} sandbox sends in the ledger." if forgotten else ".")
+            f"Sandbox reset: {counted(len(snapshot['orders']), 'order')}, "
+            f"{counted(len(snapshot['fulfillments']), 'fulfillment')}"
+            + (
+                f"; forgot {counted(forgotten, 'sandbox send')} in the ledger."
+                if forgotten
+                else "."
+            )
         )
 
 
