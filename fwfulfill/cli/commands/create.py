@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from fwfulfill.cli.completion_values import complete_carrier, complete_tracking
 from fwfulfill.cli.context import AppContext
 from fwfulfill.cli.errors import failures_rendered
 from fwfulfill.cli.options import DryRunRequest, OrderArgument, RecheckUncertainOne
@@ -49,12 +50,21 @@ def create(
     tracking: Annotated[
         list[str] | None,
         typer.Option(
-            "--tracking", "-t", metavar="CARRIER:NUMBER", help="Carrier and tracking number."
+            "--tracking",
+            "-t",
+            metavar="CARRIER:NUMBER",
+            autocompletion=complete_tracking,
+            help="Carrier and tracking number.",
         ),
     ] = None,
     carrier: Annotated[
         list[str] | None,
-        typer.Option("--carrier", metavar="CARRIER", help="The carrier, with --tracking-number."),
+        typer.Option(
+            "--carrier",
+            metavar="CARRIER",
+            autocompletion=complete_carrier,
+            help="The carrier, with --tracking-number.",
+        ),
     ] = None,
     tracking_number: Annotated[
         list[str] | None,

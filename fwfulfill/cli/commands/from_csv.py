@@ -6,6 +6,7 @@ from pathlib import Path
 
 import typer
 
+from fwfulfill.cli.completion_values import complete_map_field
 from fwfulfill.cli.context import AppContext
 from fwfulfill.cli.errors import failures_rendered
 from fwfulfill.cli.options import DryRunPlan, RecheckUncertainAll
@@ -32,6 +33,7 @@ def from_csv(
         [],
         "--map",
         metavar="FIELD=COLUMN",
+        autocompletion=complete_map_field,
         help="Use COLUMN for FIELD (order, tracking, carrier, service, sku, variant, quantity). "
         "Repeatable.",
     ),

@@ -9,6 +9,7 @@ import typer
 
 from fwfulfill.api.statuses import ORDER_STATUSES
 from fwfulfill.cli.command_group import SuggestOnceGroup
+from fwfulfill.cli.completion_values import complete_status
 from fwfulfill.cli.context import AppContext
 from fwfulfill.cli.errors import failures_rendered
 from fwfulfill.cli.options import OrderArgument
@@ -56,6 +57,7 @@ def list_orders(
         "--status",
         "-s",
         metavar="STATUS",
+        autocompletion=complete_status,
         help=_STATUS_HELP,
     ),
     since: str | None = typer.Option(
