@@ -72,7 +72,9 @@ def root(
         "--verbose",
         "-v",
         count=True,
-        help="Show each request and response on stderr (-vv: headers).",
+        metavar="",
+        show_default=False,
+        help="Show each request and response on stderr; -vv adds headers (a counting flag).",
     ),
     version: bool = typer.Option(
         False, "--version", callback=_show_version, is_eager=True, help="Show the version and exit."

@@ -14,6 +14,7 @@ import typer
 from fwfulfill.cli.completion_values import complete_carrier, complete_tracking
 from fwfulfill.cli.context import AppContext
 from fwfulfill.cli.errors import failures_rendered
+from fwfulfill.cli.help_examples import epilog
 from fwfulfill.cli.options import DryRunRequest, OrderArgument, RecheckUncertainOne
 from fwfulfill.errors import InputError
 
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 
 
 def register(root: typer.Typer) -> None:
-    root.command("create")(create)
+    root.command("create", epilog=epilog("create"))(create)
 
 
 def create(
@@ -78,8 +79,6 @@ def create(
     """Create one fulfillment: the order gets a tracker and the customer an email.
 
     The order is read first (one request) and everything is checked before anything is sent.
-    Example: fwfulfill create D3XZFWPP --item TEE-BLK-M:1 --item MUG-11OZ --tracking
-    usps:9400111899223817654321
     """
     app_ctx: AppContext = ctx.obj
     with failures_rendered(app_ctx.output):

@@ -12,6 +12,7 @@ from fwfulfill.cli.command_group import SuggestOnceGroup
 from fwfulfill.cli.completion_values import complete_status
 from fwfulfill.cli.context import AppContext
 from fwfulfill.cli.errors import failures_rendered
+from fwfulfill.cli.help_examples import epilog
 from fwfulfill.cli.options import OrderArgument
 from fwfulfill.errors import InputError
 
@@ -26,7 +27,7 @@ _RELATIVE = re.compile(r"^(\d+)\s*([dhw])$", re.IGNORECASE)
 _STATUS_HELP = "Only these statuses (repeat): " + ", ".join(ORDER_STATUSES) + "."
 
 
-@app.command("show")
+@app.command("show", epilog=epilog("orders show"))
 def show(
     ctx: typer.Context,
     order: OrderArgument,
@@ -49,7 +50,7 @@ def show(
             app_ctx.output.show(order_table(found))
 
 
-@app.command("list")
+@app.command("list", epilog=epilog("orders list"))
 def list_orders(
     ctx: typer.Context,
     status: list[str] = typer.Option(
