@@ -40,6 +40,9 @@ class Entry:
     exit_code: ExitCode
     # A problem's severity unless the check that finds it says otherwise.
     severity: Severity = Severity.ERROR
+    # What to do when the value came from a command-line option (`create --tracking`), where the
+    # hint's CSV words (columns) do not apply; None: the hint fits both.
+    option_hint: str | None = None
 
 
 def _api(
@@ -50,11 +53,13 @@ def _api(
     exit_code: ExitCode,
     *,
     severity: Severity = Severity.ERROR,
+    option_hint: str | None = None,
 ) -> Entry:
-    return Entry(code, title, explanation, hint, exit_code, severity)
+    return Entry(code, title, explanation, hint, exit_code, severity, option_hint)
 
 
 _REFUSED = ExitCode.API_REFUSED
+_COPY_THE_LABEL = "Copy the whole number from the label or the shipping tool, not from Excel."
 _INPUT = ExitCode.INVALID_INPUT
 _WARNING = Severity.WARNING
 _INFO = Severity.INFO
@@ -390,8 +395,9 @@ _ENTRIES: tuple[Entry, ...] = (
         "missing_carrier",
         "Carrier missing",
         "No carrier was given for the tracking number.",
-        "Write the tracking as CARRIER:NUMBER (like usps:9400...) or add a carrier column.",
+        "Add a carrier column, or write the tracking as CARRIER:NUMBER (like usps:9400...).",
         _INPUT,
+        option_hint="Write it as --tracking CARRIER:NUMBER (like usps:9400...) or add --carrier.",
     ),
     _api(
         "missing_tracking",
@@ -422,6 +428,7 @@ _ENTRIES: tuple[Entry, ...] = (
         "Add a carrier column to be explicit.",
         _INPUT,
         severity=_WARNING,
+        option_hint="Write --tracking CARRIER:NUMBER to be explicit.",
     ),
     _api(
         "invalid_carrier",
@@ -470,6 +477,7 @@ _ENTRIES: tuple[Entry, ...] = (
         "lost.",
         "Re-export from the shipping tool, or format the column as Text in Excel before saving.",
         _INPUT,
+        option_hint=_COPY_THE_LABEL,
     ),
     _api(
         "excel_precision_loss",
@@ -477,6 +485,7 @@ _ENTRIES: tuple[Entry, ...] = (
         "Excel keeps only 15 significant digits: the end of this long number became zeros.",
         "Re-export from the shipping tool, or format the column as Text in Excel before saving.",
         _INPUT,
+        option_hint=_COPY_THE_LABEL,
     ),
     _api(
         "excel_leading_zero_lost",
@@ -484,6 +493,7 @@ _ENTRIES: tuple[Entry, ...] = (
         "Excel dropped the leading zero of this number.",
         "Re-export from the shipping tool, or format the column as Text in Excel before saving.",
         _INPUT,
+        option_hint=_COPY_THE_LABEL,
     ),
     _api(
         "ambiguous_packages",
@@ -801,9 +811,13 @@ def explain(code: str, fields: dict[str, object] | None = None) -> str:
     return _filled(lookup(code).explanation, fields)
 
 
-def hint(code: str, fields: dict[str, object] | None = None) -> str:
-    """What to do about `code`, with the error's fields filled in where it names them (`{maps}`)."""
-    return _filled(lookup(code).hint, fields)
+def hint(code: str, fields: dict[str, object] | None = None, target: str | None = None) -> str:
+    """What to do about `code`, with the error's fields filled in where it names them (`{maps}`);
+    about an option (TARGET `--tracking ...`), the entry's option wording when it has one."""
+    entry = lookup(code)
+    about_option = target is not None and target.startswith("-")
+    chosen = entry.option_hint if about_option and entry.option_hint else entry.hint
+    return _filled(chosen, fields)
 
 
 def _filled(text: str, fields: dict[str, object] | None) -> str:

@@ -24,7 +24,7 @@ def error_payload(error: FwfulfillError) -> dict[str, Any]:
         "code": error.code,
         "title": entry.title,
         "message": error.message,
-        "hint": hint(error.code, error.fields),
+        "hint": hint(error.code, error.fields, error.target),
         "exitCode": int(error.exit_code),
     }
     if error.target:
@@ -44,7 +44,7 @@ def one_line(error: FwfulfillError) -> str:
     prefix = f"{error.target}: " if error.target else ""
     if not isinstance(error, InputError) and error.code.isupper():
         prefix = f"{error.entry.title} ({error.code}): {prefix}"
-    to_do = hint(error.code, error.fields)
+    to_do = hint(error.code, error.fields, error.target)
     return f"{prefix}{message} {to_do}" if to_do and to_do not in message else prefix + message
 
 

@@ -16,6 +16,7 @@ from fwfulfill.cli.context import AppContext
 from fwfulfill.cli.errors import failures_rendered
 from fwfulfill.cli.help_examples import epilog
 from fwfulfill.cli.options import DryRunRequest, OrderArgument, RecheckUncertainOne
+from fwfulfill.error_codes import hint
 from fwfulfill.errors import InputError
 
 if TYPE_CHECKING:
@@ -129,7 +130,9 @@ def run_create(app_ctx: AppContext, options: CreateOptions) -> int:
 
     arguments = parse_create(options)
     for finding in arguments.label.findings:
-        app_ctx.output.warning(f"--tracking: {finding.message}")
+        # The warning from-csv gives (same check, same code), with what to do in option words.
+        to_do = hint(finding.code, target="--tracking")
+        app_ctx.output.warning(f"--tracking: {finding.message} {to_do}")
     with shop_session(app_ctx) as session:
         result = create_one(arguments, session, notices=app_ctx.output)
     return _show(app_ctx, result)
