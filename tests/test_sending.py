@@ -314,7 +314,7 @@ def test_a_terminal_run_asks_before_sending_and_no_sends_nothing(
     shop = start_sandbox()
     file = labels(tmp_path, ["K7M2QX4N", USPS[0], "USPS", "HOODIE-GRY-L", "1"])
     result = cli("from-csv", str(file), input="n\n", env=shop.env())
-    assert "Create 1 fulfillments in Sandbox Merch Co.?" in result.stderr
+    assert "Create 1 fulfillment in Sandbox Merch Co.?" in result.stderr
     assert "Nothing sent." in result.stderr
     assert shop.stats()["requests"].get("POST /open-api/v1.0/fulfillments", 0) == 0
 

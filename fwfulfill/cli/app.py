@@ -14,6 +14,7 @@ import typer.main
 
 from fwfulfill import __version__
 from fwfulfill.cli.command_group import SuggestOnceGroup
+from fwfulfill.cli.completion_values import complete_profile
 from fwfulfill.cli.context import AppContext
 from fwfulfill.cli.global_options import hoist_global_options
 from fwfulfill.cli.streams import Output, OutputFormat
@@ -49,6 +50,7 @@ def root(
         None,
         "--profile",
         metavar="NAME",
+        autocompletion=complete_profile,
         help="Shop profile to use (default: the config's default; env FWFULFILL_PROFILE).",
     ),
     sandbox: bool = typer.Option(
@@ -75,7 +77,9 @@ def root(
         "--verbose",
         "-v",
         count=True,
-        help="Show each request and response on stderr (-vv: headers).",
+        metavar="",
+        show_default=False,
+        help="Show each request and response on stderr; -vv adds headers (a counting flag).",
     ),
     version: bool = typer.Option(
         False, "--version", callback=_show_version, is_eager=True, help="Show the version and exit."

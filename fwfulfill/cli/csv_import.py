@@ -24,7 +24,7 @@ from fwfulfill.cli.tables import fulfillments_table, problems_table, summary_tab
 from fwfulfill.constants import RATE_LIMIT_REQUESTS, RATE_LIMIT_WINDOW_SECONDS
 from fwfulfill.csv_input.columns import parse_map_options
 from fwfulfill.csv_input.decode import open_source
-from fwfulfill.error_codes import ExitCode, Severity, explain_with_hint
+from fwfulfill.error_codes import ExitCode, Severity, counted, explain_with_hint
 from fwfulfill.errors import InputError
 from fwfulfill.planning.plan import Plan, Problem, Status
 from fwfulfill.usecases.import_csv import (
@@ -96,7 +96,7 @@ def run_from_csv(app_ctx: AppContext, options: FromCsvOptions) -> int:
             if written.failure is not None:
                 output.error(one_line(written.failure))
             else:
-                output.info(f"Report: {written.lines} lines written to {written.path}.")
+                output.info(f"Report: {counted(written.lines, 'line')} written to {written.path}.")
         return code
 
 
@@ -125,7 +125,9 @@ def _with_shop(
 def _say_orders_read(output: Output, imported: CsvImport) -> None:
     if imported.orders_read is not None:
         read = imported.orders_read
-        output.info(f"Read {read.orders} orders with {read.requests} requests.")
+        output.info(
+            f"Read {counted(read.orders, 'order')} with {counted(read.requests, 'request')}."
+        )
 
 
 def _show_plan(output: Output, plan: Plan, *, title: str) -> None:
@@ -153,8 +155,9 @@ def _counts_line(plan: Plan) -> str:
     summary = plan.summary()
     by_status = ", ".join(f"{count} {status}" for status, count in summary["byStatus"].items())
     return (
-        f"{summary['rows']} rows -> {summary['fulfillments']} fulfillments ({by_status or 'none'});"
-        f" {summary['errors']} errors, {summary['warnings']} warnings."
+        f"{counted(summary['rows'], 'row')} -> "
+        f"{counted(summary['fulfillments'], 'fulfillment')} ({by_status or 'none'}); "
+        f"{counted(summary['errors'], 'error')}, {counted(summary['warnings'], 'warning')}."
     )
 
 
@@ -202,7 +205,7 @@ def _confirmed(
     to_send = plan.to_send()
     blocked = plan.counts().get(Status.BLOCKED.value, 0)
     output.info(
-        f"Shop: {shop.label}. Sending {len(to_send)} fulfillments"
+        f"Shop: {shop.label}. Sending {counted(len(to_send), 'fulfillment')}"
         + (f" ({blocked} blocked by errors, not sent)" if blocked else "")
         + "."
     )
@@ -212,8 +215,10 @@ def _confirmed(
         output.show_err(problems_table(sorted(plan.problems, key=_problem_order)))
     resent = sum(1 for planned in to_send if planned.recheck_asked)
     if resent:
-        output.warning(explain_with_hint("recheck_uncertain_risk", {"count": resent}))
-    question = f"Create {len(to_send)} fulfillments in {shop.shop.name}"
+        output.warning(
+            explain_with_hint("recheck_uncertain_risk", {"count": counted(resent, "fulfillment")})
+        )
+    question = f"Create {counted(len(to_send), 'fulfillment')} in {shop.shop.name}"
     if resent:
         question += f", {resent} of them sent again although they may already exist"
     return not ask or typer.confirm(question + "?", err=True)

@@ -19,8 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from fwfulfill.api.models import Order
-from fwfulfill.error_codes import Severity, lookup
-from fwfulfill.errors import ApiError, FwfulfillError
+from fwfulfill.error_codes import Severity, counted, lookup
 from fwfulfill.planning.plan import Plan, PlannedFulfillment, Problem, Status
 from fwfulfill.sending.ledger import LedgerEntry, LedgerEvent, LedgerState
 
@@ -163,17 +162,6 @@ def items_summary(items: Iterable[tuple[str, int]]) -> str:
     return ", ".join(parts) or "-"
 
 
-def error_table(error: FwfulfillError) -> Table:
-    entry = error.entry
-    table = Table(title=f"[bold red]{entry.title}[/bold red]", show_header=True, expand=False)
-    table.add_column("Code", style="bold")
-    table.add_column("What it means")
-    table.add_column("What to do")
-    status = f" (HTTP {error.status})" if isinstance(error, ApiError) and error.status else ""
-    table.add_row(error.code + status, error.message, entry.hint)
-    return table
-
-
 def _planned_items(planned: PlannedFulfillment) -> str:
     return items_summary((item.sku or item.variant_id, item.quantity) for item in planned.items)
 
@@ -284,7 +272,7 @@ def order_table(order: Order, *, wide: bool = False) -> RenderableType:
 
 
 def orders_table(orders: list[Order], *, wide: bool = False) -> RenderableType:
-    table = new_table(f"{len(orders)} orders")
+    table = new_table(counted(len(orders), "order"))
     add_key_column(table, "Friendly id")
     add_key_column(table, "Status")
     add_text_column(table, "Customer")
@@ -361,9 +349,8 @@ def history_tables(
         runs.setdefault(entry.run_id, []).append(entry)
     tables: list[RenderableType] = []
     for run_id, in_run in runs.items():
-        count = len(in_run)
-        noun = "fulfillment" if count == 1 else "fulfillments"
-        tables.append(_history_table(f"Run {run_id}: {count} {noun}", in_run, wide=wide))
+        title = f"Run {run_id}: {counted(len(in_run), 'fulfillment')}"
+        tables.append(_history_table(title, in_run, wide=wide))
     if events:
         tables.append(_steps_table(events, wide=wide))
     return tables

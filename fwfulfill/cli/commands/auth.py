@@ -20,6 +20,7 @@ from fwfulfill.auth.config import describe_shop, validate_profile_name
 from fwfulfill.cli.command_group import SuggestOnceGroup
 from fwfulfill.cli.context import AppContext
 from fwfulfill.cli.errors import failures_rendered, one_line
+from fwfulfill.cli.help_examples import epilog
 from fwfulfill.cli.streams import is_terminal
 from fwfulfill.constants import (
     API_BASE_URL,
@@ -75,7 +76,7 @@ _LOGIN_HELP = (
 )
 
 
-@app.command("login", help=_LOGIN_HELP)
+@app.command("login", help=_LOGIN_HELP, epilog=epilog("auth login"))
 def login(
     ctx: typer.Context,
     username: str | None = typer.Option(
@@ -396,7 +397,7 @@ _STATUS_HELP = (
 )
 
 
-@app.command("status", help=_STATUS_HELP)
+@app.command("status", help=_STATUS_HELP, epilog=epilog("auth status"))
 def status(
     ctx: typer.Context,
     offline: bool = typer.Option(
@@ -667,7 +668,7 @@ _LOGOUT_HELP = (
 )
 
 
-@app.command("logout", help=_LOGOUT_HELP)
+@app.command("logout", help=_LOGOUT_HELP, epilog=epilog("auth logout"))
 def logout(
     ctx: typer.Context,
     all_profiles: bool = typer.Option(False, "--all", help="Log out of every profile."),
