@@ -40,6 +40,9 @@ class Entry:
     exit_code: ExitCode
     # A problem's severity unless the check that finds it says otherwise.
     severity: Severity = Severity.ERROR
+    # What to do when the value came from a command-line option (`create --tracking`), where the
+    # hint's CSV words (columns) do not apply; None: the hint fits both.
+    option_hint: str | None = None
 
 
 def _api(
@@ -50,11 +53,13 @@ def _api(
     exit_code: ExitCode,
     *,
     severity: Severity = Severity.ERROR,
+    option_hint: str | None = None,
 ) -> Entry:
-    return Entry(code, title, explanation, hint, exit_code, severity)
+    return Entry(code, title, explanation, hint, exit_code, severity, option_hint)
 
 
 _REFUSED = ExitCode.API_REFUSED
+_COPY_THE_LABEL = "Copy the whole number from the label or the shipping tool, not from Excel."
 _INPUT = ExitCode.INVALID_INPUT
 _WARNING = Severity.WARNING
 _INFO = Severity.INFO
@@ -285,7 +290,7 @@ _ENTRIES: tuple[Entry, ...] = (
     _api(
         "recheck_uncertain_risk",
         "Uncertain fulfillments sent again",
-        "--recheck-uncertain: {count} fulfillment(s) an earlier run left uncertain are sent "
+        "--recheck-uncertain: {count} an earlier run left uncertain will be sent "
         "again. If one did go through, sending it again can create a second fulfillment and email "
         "the customer twice.",
         "Look at those orders in the Fourthwall dashboard first.",
@@ -317,7 +322,7 @@ _ENTRIES: tuple[Entry, ...] = (
         "order_cancelled",
         "Order cancelled",
         "The order is cancelled; Fourthwall will not ship it.",
-        "Remove its rows (or arguments); nothing is sent for this order.",
+        "Leave it out of the file (or the command).",
         _INPUT,
     ),
     _api(
@@ -390,8 +395,9 @@ _ENTRIES: tuple[Entry, ...] = (
         "missing_carrier",
         "Carrier missing",
         "No carrier was given for the tracking number.",
-        "Write the tracking as CARRIER:NUMBER (like usps:9400...) or add a carrier column.",
+        "Add a carrier column, or write the tracking as CARRIER:NUMBER (like usps:9400...).",
         _INPUT,
+        option_hint="Write it as --tracking CARRIER:NUMBER (like usps:9400...) or add --carrier.",
     ),
     _api(
         "missing_tracking",
@@ -422,6 +428,7 @@ _ENTRIES: tuple[Entry, ...] = (
         "Add a carrier column to be explicit.",
         _INPUT,
         severity=_WARNING,
+        option_hint="Write --tracking CARRIER:NUMBER to be explicit.",
     ),
     _api(
         "invalid_carrier",
@@ -470,6 +477,7 @@ _ENTRIES: tuple[Entry, ...] = (
         "lost.",
         "Re-export from the shipping tool, or format the column as Text in Excel before saving.",
         _INPUT,
+        option_hint=_COPY_THE_LABEL,
     ),
     _api(
         "excel_precision_loss",
@@ -477,6 +485,7 @@ _ENTRIES: tuple[Entry, ...] = (
         "Excel keeps only 15 significant digits: the end of this long number became zeros.",
         "Re-export from the shipping tool, or format the column as Text in Excel before saving.",
         _INPUT,
+        option_hint=_COPY_THE_LABEL,
     ),
     _api(
         "excel_leading_zero_lost",
@@ -484,6 +493,7 @@ _ENTRIES: tuple[Entry, ...] = (
         "Excel dropped the leading zero of this number.",
         "Re-export from the shipping tool, or format the column as Text in Excel before saving.",
         _INPUT,
+        option_hint=_COPY_THE_LABEL,
     ),
     _api(
         "ambiguous_packages",
@@ -559,7 +569,15 @@ _ENTRIES: tuple[Entry, ...] = (
         "unreadable_file",
         "File cannot be read",
         "The file could not be read as a CSV.",
-        "Check the path, the encoding (--encoding) and the delimiter (--delimiter).",
+        "Check the encoding (--encoding) and the delimiter (--delimiter).",
+        _INPUT,
+    ),
+    _api(
+        "cannot_open_file",
+        "File cannot be opened",
+        "The file is missing, is not a file, or cannot be read.",
+        "Check the path and that you can read the file; `-` reads the CSV from stdin "
+        "(`fwfulfill from-csv - < labels.csv`).",
         _INPUT,
     ),
     _api(
@@ -762,7 +780,7 @@ _ENTRIES: tuple[Entry, ...] = (
         "missing_columns",
         "Required columns not found",
         "No column for the order or the tracking number was recognised.",
-        "Name them with --map order=COLUMN --map tracking=COLUMN.",
+        "Name it with {maps}.",
         _INPUT,
     ),
 )
@@ -797,7 +815,19 @@ def lookup(code: str) -> Entry:
 
 def explain(code: str, fields: dict[str, object] | None = None) -> str:
     """The explanation of `code`, with the error body's fields filled in where it names them."""
-    text = lookup(code).explanation
+    return _filled(lookup(code).explanation, fields)
+
+
+def hint(code: str, fields: dict[str, object] | None = None, target: str | None = None) -> str:
+    """What to do about `code`, with the error's fields filled in where it names them (`{maps}`);
+    about an option (TARGET `--tracking ...`), the entry's option wording when it has one."""
+    entry = lookup(code)
+    about_option = target is not None and target.startswith("-")
+    chosen = entry.option_hint if about_option and entry.option_hint else entry.hint
+    return _filled(chosen, fields)
+
+
+def _filled(text: str, fields: dict[str, object] | None) -> str:
     if fields:
         try:
             return text.format_map(_Missing(fields))
@@ -808,7 +838,12 @@ def explain(code: str, fields: dict[str, object] | None = None) -> str:
 
 def explain_with_hint(code: str, fields: dict[str, object] | None = None) -> str:
     """What happened and what to do, in one message (for outcomes shown without a hint column)."""
-    return f"{explain(code, fields)} {lookup(code).hint}"
+    return f"{explain(code, fields)} {hint(code, fields)}"
+
+
+def counted(count: int, noun: str, plural: str | None = None) -> str:
+    """`1 request`, `2 requests`, `0 boxes` (with `plural="boxes"`): every count a person reads."""
+    return f"{count} {noun if count == 1 else (plural or noun + 's')}"
 
 
 class _Missing(dict[str, object]):

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -137,9 +138,11 @@ def test_verbose_headers_redact_authorization(cli: Cli) -> None:
 
 
 def test_table_output_in_a_pipe_is_not_cut_at_80_columns(cli: Cli) -> None:
-    result = cli("--sandbox", "-o", "table", "orders", "show", "D3XZFWPP")
+    # UUIDs are in tables only with --wide (issue 11); that widest table stays whole in a pipe.
+    result = cli("--sandbox", "-o", "table", "--wide", "orders", "show", "D3XZFWPP")
     assert result.exit_code == 0, result
     assert "ffb7f11d-e8d3-5da3-898e-23f7b33f9754" in result.stdout  # a 36-character id, whole
+    assert "e6dcf005-3395-5f7e-b601-df08927ed20a" in result.stdout  # and a variant's
 
 
 def test_no_color_flag_and_env(cli: Cli) -> None:
@@ -166,9 +169,11 @@ def test_orders_list_filters_by_status_and_pages(cli: Cli) -> None:
 
 
 def test_orders_list_since_and_email(cli: Cli) -> None:
-    recent = json.loads(cli("--sandbox", "orders", "list", "--since", "2026-04-22").stdout)
-    assert recent["orders"]
-    assert all(o["createdAt"] >= "2026-04-22" for o in recent["orders"])
+    # The demo shop is dated back from today (issue 11), so a relative --since finds its orders.
+    week_ago = (datetime.now(timezone.utc) - timedelta(days=7)).strftime("%Y-%m-%dT%H:%M")
+    recent = json.loads(cli("--sandbox", "orders", "list", "--since", "7d").stdout)
+    assert 20 <= len(recent["orders"]) < 28
+    assert all(o["createdAt"] >= week_ago for o in recent["orders"])
     alex = json.loads(
         cli("--sandbox", "orders", "list", "--email", "alex.rivera@example.com").stdout
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -354,3 +355,47 @@ def test_sandbox_flag_needs_no_credentials_and_remembers_between_commands(cli: C
     assert any(f["trackingNumber"] == USPS_2 for f in shown["fulfillments"])
     order = cli("--sandbox", "orders", "show", "D3XZFWPP", "-o", "json").json()
     assert order["status"] == "SHIPPED"
+
+
+# ---- a carrier from the number, in the words of arguments (issue 11) ---------------------------
+
+
+def test_create_infers_ups_from_a_bare_1z_number_as_from_csv_does(cli: Cli, tmp_path: Path) -> None:
+    number = "1Z999AA10123456293"
+    created = cli("--sandbox", "create", "K7M2QX4N", "--all", "--tracking", number, "--dry-run")
+    assert created.exit_code == 0, created
+    assert created.json()["request"]["body"]["shippingLabel"]["trackingCompany"] == "UPS"
+    csv = tmp_path / "labels.csv"
+    csv.write_text(f"order,tracking_number\nK7M2QX4N,{number}\n", encoding="utf-8")
+    planned = cli("--sandbox", "from-csv", str(csv), "--dry-run", "-o", "json").json()
+    (inferred,) = planned["problems"]
+    assert inferred["code"] == "carrier_inferred"
+    assert inferred["severity"] == "warning"
+    # The same warning, from the same check: only the words around it differ.
+    sentence = f"No carrier was given; {number} belongs to UPS (UPS format)."
+    assert inferred["message"].endswith(sentence)
+    assert f"warning: --tracking: {sentence}" in created.stderr
+    assert "column" not in created.stderr
+    assert "--tracking CARRIER:NUMBER" in created.stderr
+
+
+@pytest.mark.parametrize(
+    "how",
+    [["--tracking", "9400111899223817654305"], ["--tracking-number", "9400111899223817654305"]],
+)
+def test_a_missing_carrier_speaks_of_arguments_not_columns(cli: Cli, how: list[str]) -> None:
+    result = cli("--sandbox", "create", "K7M2QX4N", "--all", *how, "-o", "json")
+    assert result.exit_code == 2, result
+    error = result.json()["error"]
+    assert error["code"] == "missing_carrier"
+    assert "column" not in error["hint"]
+    assert "--tracking CARRIER:NUMBER" in error["hint"]
+    assert "column" not in result.stderr
+
+
+def test_from_csv_still_says_column_for_a_missing_carrier(cli: Cli, tmp_path: Path) -> None:
+    csv = tmp_path / "labels.csv"
+    csv.write_text("order,tracking_number\nK7M2QX4N,9400111899223817654305\n", encoding="utf-8")
+    result = cli("--sandbox", "from-csv", str(csv), "--dry-run", "-o", "table")
+    assert result.exit_code == 2, result
+    assert "carrier column" in " ".join(result.stdout.split())

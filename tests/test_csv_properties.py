@@ -67,6 +67,7 @@ def check_run(result: CliResult, data: bytes) -> dict[str, Any] | None:
         assert set(document) == {"error"}
         assert document["error"]["code"] in {
             "unreadable_file",
+            "cannot_open_file",
             "missing_columns",
             "empty_header",
             "duplicate_column",

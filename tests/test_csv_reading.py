@@ -275,8 +275,10 @@ def test_missing_file_is_named(cli: Cli, tmp_path: Path) -> None:
     result = offline(cli, str(tmp_path / "nope.csv"))
     assert result.exit_code == 2
     error = result.json()["error"]
-    assert error["code"] == "unreadable_file"
+    # Issue 11: its own code, so the hint is about the path, not --encoding/--delimiter.
+    assert error["code"] == "cannot_open_file"
     assert "nope.csv" in error["message"]
+    assert "--encoding" not in error["hint"]
 
 
 # ---- Columns ----
@@ -301,8 +303,9 @@ def test_only_the_missing_column_is_asked_for(cli: Cli, tmp_path: Path) -> None:
     assert error["code"] == "missing_columns"
     assert error["target"] == "header (line 1)"
     assert "no tracking column" in error["message"]
-    assert "--map tracking=COLUMN" in error["message"]
-    assert "--map order=" not in error["message"]
+    # Issue 11: what happened in the message, what to do in the hint, each said once.
+    assert "--map" not in error["message"]
+    assert error["hint"] == "Name it with --map tracking=COLUMN."
 
 
 def test_map_names_columns_the_alias_table_does_not_know(cli: Cli, tmp_path: Path) -> None:

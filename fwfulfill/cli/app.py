@@ -14,6 +14,7 @@ import typer.main
 
 from fwfulfill import __version__
 from fwfulfill.cli.command_group import SuggestOnceGroup
+from fwfulfill.cli.completion_values import complete_profile
 from fwfulfill.cli.context import AppContext
 from fwfulfill.cli.global_options import hoist_global_options
 from fwfulfill.cli.streams import Output, OutputFormat
@@ -49,6 +50,7 @@ def root(
         None,
         "--profile",
         metavar="NAME",
+        autocompletion=complete_profile,
         help="Shop profile to use (default: the config's default; env FWFULFILL_PROFILE).",
     ),
     sandbox: bool = typer.Option(
@@ -65,19 +67,26 @@ def root(
         help="table or json (default: table on a terminal, json in a pipe).",
     ),
     no_color: bool = typer.Option(False, "--no-color", help="No colours (also NO_COLOR=1)."),
+    wide: bool = typer.Option(
+        False,
+        "--wide",
+        help="Tables also show the UUIDs of orders and variants (JSON always has them).",
+    ),
     verbose: int = typer.Option(
         0,
         "--verbose",
         "-v",
         count=True,
-        help="Show each request and response on stderr (-vv: headers).",
+        metavar="",
+        show_default=False,
+        help="Show each request and response on stderr; -vv adds headers (a counting flag).",
     ),
     version: bool = typer.Option(
         False, "--version", callback=_show_version, is_eager=True, help="Show the version and exit."
     ),
 ) -> None:
     ctx.obj = AppContext(
-        output=Output(output, no_color=no_color, show_tracebacks=verbose > 1),
+        output=Output(output, no_color=no_color, show_tracebacks=verbose > 1, wide=wide),
         profile=profile,
         sandbox=sandbox,
         api_url=api_url,

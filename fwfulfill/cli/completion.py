@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from fwfulfill.cli.global_options import hoist_global_options
+from fwfulfill.cli.global_options import GLOBAL_FLAGS, GLOBAL_VALUED, hoist_global_options
 
 TYPE_CHECKING = False  # not typing's: importing typing costs a TAB about 10 ms
 if TYPE_CHECKING:
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
         dynamic: bool  # has its own autocompletion function: Typer answers
         choices: list[str] | None
         case_sensitive: bool
+        source: str | None  # values read at the TAB (completion_values.DYNAMIC_SOURCES)
 
     class ArgumentEntry(TypedDict):
         nargs: int
@@ -61,6 +62,11 @@ class _Unsure(Exception):
     """The table cannot answer this one exactly; the Typer app will."""
 
 
+class _Values(list):  # type: ignore[type-arg]  # `typing` is not imported at a TAB
+    """The values of an option that has a known set (statuses, profiles): when none match, zsh
+    offers nothing rather than file names."""
+
+
 # ---- answering -----------------------------------------------------------------------------------
 
 
@@ -79,7 +85,7 @@ def answer(environ: Mapping[str, str], table: CommandEntry | None = None) -> tup
         items = complete(table, args, incomplete)
     except _Unsure:
         return None
-    return _format(shell, items, environ)
+    return _format(shell, items, environ, values_only=isinstance(items, _Values))
 
 
 def exit_if_answered(environ: Mapping[str, str]) -> None:
@@ -99,9 +105,12 @@ def complete(root: CommandEntry, args: list[str], incomplete: str) -> list[Item]
     """What click's completion offers for `fwfulfill ARGS INCOMPLETE` (ARGS: words before it)."""
     if "--" in args or incomplete == "=" or (incomplete.startswith("-") and "=" in incomplete):
         raise _Unsure
-    command, given, positionals = _resolve(root, args)
+    if args and args[-1] in GLOBAL_VALUED:  # a global option's value, before or after the command
+        _resolve(root, args[:-1])  # what comes before must parse
+        return _values(_option_named(root, args[-1])[1], incomplete)
+    command, given, positionals, root_given = _resolve(root, args)
     if incomplete.startswith("-"):
-        return _names(command, given, incomplete)
+        return _names(command, given, incomplete) + _globals(root, command, root_given, incomplete)
     if args and args[-1].startswith("-"):  # the value of the option just before the cursor
         for option in command["options"]:
             if option["takes_value"] and args[-1] in option["opts"]:
@@ -111,14 +120,33 @@ def complete(root: CommandEntry, args: list[str], incomplete: str) -> list[Item]
     return _names(command, given, incomplete)
 
 
-def _resolve(root: CommandEntry, args: list[str]) -> tuple[CommandEntry, set[int], int]:
-    """The innermost command ARGS reach, the options given to it (by index), and its positionals.
+def _globals(
+    root: CommandEntry, command: CommandEntry, given: set[int], incomplete: str
+) -> list[Item]:
+    """After the command, the global options not given yet: they are accepted there too."""
+    if command is root:
+        return []
+    items: list[Item] = []
+    for number, option in enumerate(root["options"]):
+        names = [name for name in option["opts"] if name in GLOBAL_FLAGS or name in GLOBAL_VALUED]
+        if number in given or not names:
+            continue
+        items.extend(
+            (name, option["help"]) for name in option["opts"] if name.startswith(incomplete)
+        )
+    return items
+
+
+def _resolve(root: CommandEntry, args: list[str]) -> tuple[CommandEntry, set[int], int, set[int]]:
+    """The innermost command ARGS reach, the options given to it (by index), its positionals, and
+    the global options given (by index in the root's options).
 
     Parses as click does: a group stops at its first positional (the subcommand), a command takes
     options between its arguments; the root first moves global options to the front.
     """
     command = root
     tokens = hoist_global_options(list(args))
+    root_given: set[int] | None = None
     while True:
         is_group = bool(command["commands"])
         given: set[int] = set()
@@ -136,8 +164,10 @@ def _resolve(root: CommandEntry, args: list[str]) -> tuple[CommandEntry, set[int
             positionals.append(token)
             index += 1
         rest = tokens[index:] if is_group else []
+        if root_given is None:
+            root_given = given
         if not rest:
-            return command, given, len(positionals)
+            return command, given, len(positionals), root_given
         if rest[0] not in command["commands"]:
             raise _Unsure  # click would look for an error to report
         command, tokens = command["commands"][rest[0]], rest[1:]
@@ -172,12 +202,16 @@ def _values(parameter: OptionEntry | ArgumentEntry, incomplete: str) -> list[Ite
     if parameter["dynamic"]:
         raise _Unsure
     choices = parameter["choices"]
+    if parameter.get("source") == "profiles":
+        from fwfulfill.cli.completion_values import profile_names
+
+        choices = profile_names()
     if choices is None:
         return []  # free text or a path: the shell offers files
     if parameter["case_sensitive"]:
-        return [(choice, None) for choice in choices if choice.startswith(incomplete)]
+        return _Values((choice, None) for choice in choices if choice.startswith(incomplete))
     lowered = incomplete.lower()
-    return [(choice, None) for choice in choices if choice.lower().startswith(lowered)]
+    return _Values((choice, None) for choice in choices if choice.lower().startswith(lowered))
 
 
 # ---- the shells' side: what Typer's completion scripts send and expect --------------------------
@@ -223,13 +257,15 @@ def _zsh_escape(text: str) -> str:
     )
 
 
-def _format(shell: str, items: list[Item], environ: Mapping[str, str]) -> tuple[str, int]:
+def _format(
+    shell: str, items: list[Item], environ: Mapping[str, str], *, values_only: bool = False
+) -> tuple[str, int]:
     """The text Typer would print (its echo ends it with a newline) and the exit code."""
     if shell == "bash":
         return "\n".join(value for value, _ in items) + "\n", 0
     if shell == "zsh":
         if not items:
-            return "_files\n", 0
+            return ("_arguments '*: :(())'\n" if values_only else "_files\n"), 0
         lines = [
             f'"{_zsh_escape(value)}":"{_zsh_escape(help)}"' if help else f'"{_zsh_escape(value)}"'
             for value, help in items
@@ -290,7 +326,14 @@ def _choices(param: Any) -> tuple[list[str] | None, bool]:
 
 
 def _option(param: Any, context: Any) -> OptionEntry:
+    from fwfulfill.cli.completion_values import DYNAMIC_SOURCES
+
     choices, case_sensitive = _choices(param)
+    custom = getattr(param, "_custom_shell_complete", None) is not None
+    source = next((DYNAMIC_SOURCES[name] for name in param.opts if name in DYNAMIC_SOURCES), None)
+    if custom and source is None:  # a fixed list (completion_values): baked into the table
+        choices = [item.value for item in param.shell_complete(context, "")]
+        case_sensitive = True  # as click filters them
     if param.nargs != 1:
         raise ValueError(f"{param.opts}: nargs {param.nargs} is not in the completion table")
     opts = list(param.opts)
@@ -304,9 +347,10 @@ def _option(param: Any, context: Any) -> OptionEntry:
         "multiple": bool(param.multiple),
         "eager": bool(param.is_eager),
         "hidden": bool(param.hidden),
-        "dynamic": getattr(param, "_custom_shell_complete", None) is not None,
+        "dynamic": False,
         "choices": choices,
         "case_sensitive": case_sensitive,
+        "source": source,
     }
 
 

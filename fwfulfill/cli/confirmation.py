@@ -11,6 +11,7 @@ import typer
 from rich.table import Table
 
 from fwfulfill.cli.streams import Output, is_terminal
+from fwfulfill.error_codes import counted
 from fwfulfill.errors import InputError
 from fwfulfill.planning.plan import Plan, PlannedFulfillment, Status
 
@@ -56,7 +57,8 @@ def preview(plan: Plan, shop_label: str) -> list[str | Table]:
     people = customers(to_send)
     lines: list[str | Table] = [
         f"Shop: {shop_label}",
-        f"To create: {count(len(to_send), 'fulfillment')}, emailing {count(people, 'customer')}.",
+        f"To create: {counted(len(to_send), 'fulfillment')}, "
+        f"emailing {counted(people, 'customer')}.",
     ]
     held = (
         f"Skipped as already done: {counts.get(Status.SKIPPED.value, 0)}, blocked by errors: "
@@ -87,7 +89,3 @@ def preview(plan: Plan, shop_label: str) -> list[str | Table]:
 def ask(question: str) -> bool:
     """The question on stderr; no (the default) unless the person says yes."""
     return typer.confirm(question, err=True)
-
-
-def count(number: int, noun: str) -> str:
-    return f"{number} {noun}" + ("" if number == 1 else "s")

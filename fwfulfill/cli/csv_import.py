@@ -22,7 +22,7 @@ from fwfulfill.cli.tables import fulfillments_table, problems_table, summary_tab
 from fwfulfill.constants import RATE_LIMIT_REQUESTS, RATE_LIMIT_WINDOW_SECONDS
 from fwfulfill.csv_input.columns import parse_map_options
 from fwfulfill.csv_input.decode import open_source
-from fwfulfill.error_codes import ExitCode, Severity, explain_with_hint
+from fwfulfill.error_codes import ExitCode, Severity, counted, explain_with_hint
 from fwfulfill.errors import InputError
 from fwfulfill.planning.plan import Plan, Problem, Status
 from fwfulfill.usecases.import_csv import (
@@ -94,7 +94,7 @@ def run_from_csv(app_ctx: AppContext, options: FromCsvOptions) -> int:
             if written.failure is not None:
                 output.error(one_line(written.failure))
             else:
-                output.info(f"Report: {written.lines} lines written to {written.path}.")
+                output.info(f"Report: {counted(written.lines, 'line')} written to {written.path}.")
         return code
 
 
@@ -123,7 +123,9 @@ def _with_shop(
 def _say_orders_read(output: Output, imported: CsvImport) -> None:
     if imported.orders_read is not None:
         read = imported.orders_read
-        output.info(f"Read {read.orders} orders with {read.requests} requests.")
+        output.info(
+            f"Read {counted(read.orders, 'order')} with {counted(read.requests, 'request')}."
+        )
 
 
 def _show_plan(output: Output, plan: Plan, *, title: str) -> None:
@@ -134,7 +136,9 @@ def _show_plan(output: Output, plan: Plan, *, title: str) -> None:
         used = ", ".join(f"{field} = {column!r}" for field, column in plan.columns.items())
         output.info(f"Columns: {used}")
     if plan.fulfillments:
-        output.show(fulfillments_table(plan.fulfillments, title=title, show_lines=True))
+        output.show(
+            fulfillments_table(plan.fulfillments, title=title, show_lines=True, wide=output.wide)
+        )
     if plan.problems:
         output.show(problems_table(sorted(plan.problems, key=_problem_order)))
     output.info(_counts_line(plan))
@@ -149,8 +153,9 @@ def _counts_line(plan: Plan) -> str:
     summary = plan.summary()
     by_status = ", ".join(f"{count} {status}" for status, count in summary["byStatus"].items())
     return (
-        f"{summary['rows']} rows -> {summary['fulfillments']} fulfillments ({by_status or 'none'});"
-        f" {summary['errors']} errors, {summary['warnings']} warnings."
+        f"{counted(summary['rows'], 'row')} -> "
+        f"{counted(summary['fulfillments'], 'fulfillment')} ({by_status or 'none'}); "
+        f"{counted(summary['errors'], 'error')}, {counted(summary['warnings'], 'warning')}."
     )
 
 
@@ -199,10 +204,9 @@ def _confirmed(
     to_send = plan.to_send()
     resent = sum(1 for planned in to_send if planned.recheck_asked)
     if options.yes:
-        sending = confirmation.count(len(to_send), "fulfillment")
-        output.info(f"Shop: {shop.label}. Sending {sending} (--yes).")
+        output.info(f"Shop: {shop.label}. Sending {counted(len(to_send), 'fulfillment')}.")
         if resent:
-            output.warning(explain_with_hint("recheck_uncertain_risk", {"count": resent}))
+            _warn_resent(output, resent)
         return True
     stdin_is_data = options.file == "-"
     if not confirmation.can_ask(output, stdin_is_data=stdin_is_data):
@@ -211,11 +215,16 @@ def _confirmed(
         output.show_err(problems_table(sorted(plan.problems, key=_problem_order)))
     output.show_err(*confirmation.preview(plan, shop.label))
     if resent:
-        output.warning(explain_with_hint("recheck_uncertain_risk", {"count": resent}))
-    question = f"Create {confirmation.count(len(to_send), 'fulfillment')} in {shop.shop.name}"
+        _warn_resent(output, resent)
+    question = f"Create {counted(len(to_send), 'fulfillment')} in {shop.shop.name}"
     if resent:
         question += f", {resent} of them sent again although they may already exist"
     return confirmation.ask(question + "?")
+
+
+def _warn_resent(output: Output, resent: int) -> None:
+    risk: dict[str, object] = {"count": counted(resent, "fulfillment")}
+    output.warning(explain_with_hint("recheck_uncertain_risk", risk))
 
 
 def _show_outcome(output: Output, sent: SendOutcome) -> None:
@@ -235,7 +244,9 @@ def _show_outcome(output: Output, sent: SendOutcome) -> None:
     attention = [f for f in plan.fulfillments if f.status not in _FINE]
     if attention:
         output.show(
-            fulfillments_table(attention, title="Not created", show_lines=True, with_fix=True)
+            fulfillments_table(
+                attention, title="Not created", show_lines=True, with_fix=True, wide=output.wide
+            )
         )
     errors = [p for p in plan.problems if p.severity is Severity.ERROR]
     if errors:

@@ -13,7 +13,7 @@ import typer
 
 from fwfulfill.cli.streams import Output
 from fwfulfill.constants import ENV_DEBUG
-from fwfulfill.error_codes import ExitCode
+from fwfulfill.error_codes import ExitCode, hint
 from fwfulfill.errors import ApiError, FwfulfillError, InputError
 
 
@@ -24,7 +24,7 @@ def error_payload(error: FwfulfillError) -> dict[str, Any]:
         "code": error.code,
         "title": entry.title,
         "message": error.message,
-        "hint": entry.hint,
+        "hint": hint(error.code, error.fields, error.target),
         "exitCode": int(error.exit_code),
     }
     if error.target:
@@ -44,17 +44,13 @@ def one_line(error: FwfulfillError) -> str:
     prefix = f"{error.target}: " if error.target else ""
     if not isinstance(error, InputError) and error.code.isupper():
         prefix = f"{error.entry.title} ({error.code}): {prefix}"
-    hint = error.entry.hint
-    return f"{prefix}{message} {hint}" if hint and hint not in message else prefix + message
+    to_do = hint(error.code, error.fields, error.target)
+    return f"{prefix}{message} {to_do}" if to_do and to_do not in message else prefix + message
 
 
 def render_error(output: Output, error: FwfulfillError) -> None:
     if output.json_mode:
         output.data({"error": error_payload(error)})
-    if isinstance(error, ApiError) and not isinstance(error, InputError) and not output.json_mode:
-        from fwfulfill.cli.tables import error_table
-
-        output.show_err(error_table(error))
     output.error(one_line(error))
 
 

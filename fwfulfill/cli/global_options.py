@@ -3,7 +3,7 @@ moves them to the front. Light: shell completion uses it without importing Typer
 
 from __future__ import annotations
 
-GLOBAL_FLAGS = frozenset({"--sandbox", "--no-color", "--verbose"})
+GLOBAL_FLAGS = frozenset({"--sandbox", "--no-color", "--verbose", "--wide"})
 GLOBAL_VALUED = frozenset({"--profile", "--api-url", "--output", "-o"})
 
 

@@ -38,7 +38,9 @@ class Output:
         stdout: IO[str] | None = None,
         stderr: IO[str] | None = None,
         show_tracebacks: bool = False,
+        wide: bool = False,
     ) -> None:
+        self.wide = wide  # --wide: tables also show UUIDs
         # A bug's traceback on stderr too (-vv; FWFULFILL_DEBUG=1 also turns it on, cli/failure.py).
         self.show_tracebacks = show_tracebacks
         self._stdout_file = stdout or sys.stdout

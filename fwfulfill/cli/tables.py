@@ -1,16 +1,25 @@
-"""Rich tables for people: fulfillments, problems, orders, errors (JSON lives with the data)."""
+"""Rich tables for people: fulfillments, problems, orders, errors (JSON lives with the data).
+
+Every table is designed for 80 columns: what identifies a thing (friendly id, SKU, tracking number,
+fulfillment id, status, line numbers) is never cut; only descriptive columns (customer, item names,
+carrier) shrink, to one line ending in "…". Long text goes under the table as numbered notes, and
+UUIDs only appear with `--wide` (they are always in the JSON).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import copy
+from collections.abc import Iterable, Iterator
 from typing import Any
 
+from rich import box
+from rich.console import Console, ConsoleOptions, Group, RenderableType
+from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
 from fwfulfill.api.models import Order
-from fwfulfill.error_codes import Severity, lookup
-from fwfulfill.errors import ApiError, FwfulfillError
+from fwfulfill.error_codes import Severity, counted, lookup
 from fwfulfill.planning.plan import Plan, PlannedFulfillment, Problem, Status
 from fwfulfill.sending.ledger import LedgerEntry, LedgerEvent, LedgerState
 
@@ -24,6 +33,107 @@ _STATUS_STYLE = {
     Status.UNCERTAIN: "yellow",
 }
 _SEVERITY_STYLE = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "dim"}
+# Items summarised on one line: the first few, then "+N more".
+_ITEMS_SHOWN = 3
+# The least a descriptive column gets before it is left out (`Alex Ri…`).
+_TEXT_MIN_WIDTH = 8
+
+
+def new_table(title: str | None = None, *, caption: str | None = None) -> Table:
+    """A compact table (gh style): a rule under the header, no side borders, two spaces between
+    columns, so 80 columns leave room for the identifying columns at their full width."""
+    return Table(
+        title=title,
+        caption=caption,
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+        collapse_padding=True,
+        title_justify="left",
+        caption_justify="left",
+    )
+
+
+def add_key_column(table: Table, header: str, *, justify: Any = "left") -> None:
+    """A column that identifies something: shown whole on one line, never shrunk."""
+    table.add_column(header, no_wrap=True, justify=justify)
+
+
+def add_text_column(table: Table, header: str, *, justify: Any = "left") -> None:
+    """A descriptive column: it gives up width first; its cells stay on one line (see `cell`)."""
+    table.add_column(header, justify=justify, overflow="ellipsis", min_width=_TEXT_MIN_WIDTH)
+
+
+def cell(text: str, style: str = "") -> Text:
+    """One line that ends in "…" when its column is narrow, instead of wrapping."""
+    return Text(text, style=style, no_wrap=True, overflow="ellipsis")
+
+
+class Fitted:
+    """A table that leaves out descriptive columns (`drop_first` first, then the other ones from
+    the right) rather than let rich cut an identifying one when the terminal is narrow."""
+
+    def __init__(self, table: Table, *, drop_first: tuple[str, ...] = ()) -> None:
+        self.table = table
+        self.drop_first = drop_first
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[Table]:
+        table = copy.copy(self.table)
+        table.columns = [copy.copy(column) for column in table.columns]
+        descriptive = [column for column in reversed(table.columns) if not column.no_wrap]
+        descriptive.sort(key=lambda column: column.header not in self.drop_first)
+        for column in descriptive:
+            if _identifiers_whole(table, console, options):
+                break
+            table.columns = [kept for kept in table.columns if kept is not column]
+            for index, kept in enumerate(table.columns):
+                kept._index = index  # rich pads the first and last columns by their index
+        yield table
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement.get(console, options, self.table)
+
+
+def _identifiers_whole(table: Table, console: Console, options: ConsoleOptions) -> bool:
+    """Whether rich, laying TABLE out in the width it has, gives each identifying column all
+    the width its longest cell needs, and each descriptive column at least its minimum."""
+    # As Table.__rich_console__ lays it out: the dividers first, the columns in what is left.
+    room = options.update_width(options.max_width - table._extra_width)
+    widths = table._calculate_column_widths(console, room)
+    if sum(widths) > room.max_width:
+        return False  # rich would crop the lines on the right
+    for width, column in zip(widths, table.columns, strict=True):
+        measured = table._measure_column(console, options, column)
+        needed = measured.maximum if column.no_wrap else (column.min_width or 1)
+        if width < needed:
+            return False
+    return True
+
+
+class Notes:
+    """Long texts shown under a table as `[1] ...`; a cell shows only the number. The same text
+    gets the same number, so fifty rows with one reason make one note."""
+
+    def __init__(self) -> None:
+        self._numbers: dict[str, int] = {}
+
+    def ref(self, text: str) -> str:
+        if not text:
+            return ""
+        number = self._numbers.setdefault(text, len(self._numbers) + 1)
+        return f"[{number}]"
+
+    def under(self, table: Table, *, drop_first: tuple[str, ...] = ()) -> RenderableType:
+        fitted = Fitted(table, drop_first=drop_first)
+        if not self._numbers:
+            return fitted
+        # A grid, so a long note wraps under its own text, not under its number.
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True, justify="right")
+        grid.add_column()
+        for text, number in self._numbers.items():
+            grid.add_row(f"[{number}]", Text(text))
+        return Group(fitted, grid)
 
 
 def lines_label(lines: Iterable[int]) -> str:
@@ -43,57 +153,60 @@ def lines_label(lines: Iterable[int]) -> str:
     return ", ".join(ranges)
 
 
-def error_table(error: FwfulfillError) -> Table:
-    entry = error.entry
-    table = Table(title=f"[bold red]{entry.title}[/bold red]", show_header=True, expand=False)
-    table.add_column("Code", style="bold")
-    table.add_column("What it means")
-    table.add_column("What to do")
-    status = f" (HTTP {error.status})" if isinstance(error, ApiError) and error.status else ""
-    table.add_row(error.code + status, error.message, entry.hint)
-    return table
+def items_summary(items: Iterable[tuple[str, int]]) -> str:
+    """`TEE-BLK-M x2, MUG-11OZ x1, +2 more`: what a fulfillment holds, on one line."""
+    parts = [f"{label} x{quantity}" for label, quantity in items]
+    if len(parts) > _ITEMS_SHOWN:
+        shown = _ITEMS_SHOWN - 1
+        parts = [*parts[:shown], f"+{len(parts) - shown} more"]
+    return ", ".join(parts) or "-"
 
 
-def _items_text(planned: PlannedFulfillment) -> str:
-    parts = []
-    for item in planned.items:
-        label = item.sku or item.variant_id
-        name = f" ({item.name})" if item.name else ""
-        parts.append(f"{item.quantity} x {label}{name}")
-    return "\n".join(parts) or "-"
+def _planned_items(planned: PlannedFulfillment) -> str:
+    return items_summary((item.sku or item.variant_id, item.quantity) for item in planned.items)
 
 
 def fulfillments_table(
-    fulfillments: list[PlannedFulfillment], *, title: str, show_lines: bool, with_fix: bool = False
-) -> Table:
-    """One row per fulfillment; `with_fix` adds what to do about each one not created."""
-    table = Table(title=title, show_lines=False)
+    fulfillments: list[PlannedFulfillment],
+    *,
+    title: str,
+    show_lines: bool,
+    with_fix: bool = False,
+    wide: bool = False,
+) -> RenderableType:
+    """One line per fulfillment; a reason (and with `with_fix`, what to do) is a note below."""
+    table = new_table(title)
+    notes = Notes()
     if show_lines:
-        table.add_column("Lines", justify="right", no_wrap=True)
-    table.add_column("Order", no_wrap=True)
-    table.add_column("Items")
-    table.add_column("Carrier", no_wrap=True)
-    table.add_column("Tracking number", no_wrap=True)
-    table.add_column("Status", no_wrap=True)
-    table.add_column("Fulfillment id / reason")
-    if with_fix:
-        table.add_column("What to do")
+        add_key_column(table, "Lines", justify="right")
+    add_key_column(table, "Order")
+    if wide:
+        add_key_column(table, "Order id")
+    add_text_column(table, "Items")
+    add_text_column(table, "Carrier")
+    add_key_column(table, "Tracking number")
+    add_key_column(table, "Status")
+    has_id = any(planned.fulfillment_id for planned in fulfillments)
+    add_key_column(table, "Fulfillment id" if has_id else "Note")
     for planned in fulfillments:
-        detail = planned.fulfillment_id or planned.error_message or ""
+        reason = planned.error_message or ""
+        fix = _fix_for(planned) if with_fix else ""
+        if fix:
+            reason = f"{reason} Fix: {fix}" if reason else fix
         row: list[str | Text] = [
             planned.order_label,
-            _items_text(planned),
-            planned.tracking_company,
+            cell(_planned_items(planned)),
+            cell(planned.tracking_company),
             planned.tracking_number,
             Text(planned.status.value, style=_STATUS_STYLE.get(planned.status, "")),
-            detail,
+            planned.fulfillment_id or notes.ref(reason),
         ]
+        if wide:
+            row.insert(1, planned.order_id or "")
         if show_lines:
             row.insert(0, lines_label(planned.lines))
-        if with_fix:
-            row.append(_fix_for(planned))
         table.add_row(*row)
-    return table
+    return notes.under(table, drop_first=("Carrier",))
 
 
 def _fix_for(planned: PlannedFulfillment) -> str:
@@ -104,145 +217,199 @@ def _fix_for(planned: PlannedFulfillment) -> str:
     return ""
 
 
-def problems_table(problems: list[Problem]) -> Table:
-    table = Table(title="Problems")
-    table.add_column("Lines", justify="right", no_wrap=True)
-    table.add_column("Severity", no_wrap=True)
-    table.add_column("Order", no_wrap=True)
-    table.add_column("Problem")
-    table.add_column("What to do")
+def problems_table(problems: list[Problem]) -> RenderableType:
+    """One line per problem; what it is and what to do are the numbered notes below."""
+    table = new_table("Problems")
+    notes = Notes()
+    add_key_column(table, "Lines", justify="right")
+    add_key_column(table, "Severity")
+    add_key_column(table, "Order")
+    add_text_column(table, "Problem")
+    add_key_column(table, "Note")
     for problem in problems:
+        entry = lookup(problem.code)
+        hint = entry.hint
+        text = problem.message if hint in problem.message else f"{problem.message} Fix: {hint}"
         table.add_row(
             lines_label(problem.lines),
             Text(problem.severity.value, style=_SEVERITY_STYLE[problem.severity]),
             problem.order or "",
-            problem.message,
-            lookup(problem.code).hint,
+            cell(entry.title),
+            notes.ref(text),
         )
-    return table
+    return notes.under(table)
 
 
 def summary_table(plan: Plan) -> Table:
-    table = Table(title="Summary")
-    table.add_column("Outcome")
-    table.add_column("Fulfillments", justify="right")
+    table = new_table("Summary")
+    add_key_column(table, "Outcome")
+    add_key_column(table, "Fulfillments", justify="right")
     for status, count in sorted(plan.counts().items()):
         table.add_row(Text(status, style=_STATUS_STYLE.get(Status(status), "")), str(count))
     return table
 
 
-def order_table(order: Order) -> Table:
+def order_table(order: Order, *, wide: bool = False) -> RenderableType:
     address = f"{order.customer_name} ({order.country})" if order.country else order.customer_name
-    table = Table(
-        title=f"Order {order.friendly_id}  [dim]{order.id}[/dim]",
-        caption=f"{order.status}  ·  {address or 'no shipping address'}",
-    )
-    table.add_column("Variant id", no_wrap=True)
-    table.add_column("SKU", no_wrap=True)
-    table.add_column("Name")
-    table.add_column("Ordered", justify="right")
+    title = f"Order {order.friendly_id}" + (f"  {order.id}" if wide else "")
+    table = new_table(title, caption=f"{order.status}  ·  {address or 'no shipping address'}")
+    add_key_column(table, "SKU")
+    add_text_column(table, "Name")
+    add_key_column(table, "Ordered", justify="right")
+    if wide:
+        add_key_column(table, "Variant id")
     for offer in order.offers:
         variant = offer.variant
-        table.add_row(variant.id, variant.sku, variant.name or offer.name, str(variant.quantity))
-    return table
+        row: list[str | Text] = [
+            variant.sku,
+            cell(variant.name or offer.name),
+            str(variant.quantity),
+        ]
+        if wide:
+            row.append(variant.id)
+        table.add_row(*row)
+    return Fitted(table)
 
 
-def orders_table(orders: list[Order]) -> Table:
-    table = Table(title=f"{len(orders)} orders")
-    table.add_column("Friendly id", no_wrap=True)
-    table.add_column("Status", no_wrap=True)
-    table.add_column("Customer")
-    table.add_column("Country", no_wrap=True)
-    table.add_column("Items", justify="right")
-    table.add_column("Created", no_wrap=True)
-    table.add_column("Order id", no_wrap=True)
+def orders_table(orders: list[Order], *, wide: bool = False) -> RenderableType:
+    table = new_table(counted(len(orders), "order"))
+    add_key_column(table, "Friendly id")
+    add_key_column(table, "Status")
+    add_text_column(table, "Customer")
+    add_key_column(table, "Country")
+    add_key_column(table, "Items", justify="right")
+    add_key_column(table, "Created")
+    if wide:
+        add_key_column(table, "Order id")
     for order in orders:
-        table.add_row(
+        created = (order.created_at or "")[:19].replace("T", " ")
+        row: list[str | Text] = [
             order.friendly_id,
             order.status,
-            order.customer_name,
+            cell(order.customer_name),
             order.country,
             str(sum(order.ordered_quantities().values())),
-            (order.created_at or "")[:19].replace("T", " "),
-            order.id,
-        )
-    return table
+            created if wide else created[:10],
+        ]
+        if wide:
+            row.append(order.id)
+        table.add_row(*row)
+    return Fitted(table)
 
 
-def sandbox_tables(snapshot: dict[str, Any]) -> tuple[Table, Table]:
+def sandbox_tables(
+    snapshot: dict[str, Any], *, wide: bool = False
+) -> tuple[RenderableType, RenderableType]:
     """The sandbox's orders and fulfillments, from its `show` snapshot."""
-    orders = Table(title=f"Sandbox orders ({len(snapshot['orders'])})")
-    for column in ("Friendly id", "Status", "Items", "Order id"):
-        orders.add_column(column, no_wrap=column != "Items")
+    orders = new_table(f"Sandbox orders ({len(snapshot['orders'])})")
+    add_key_column(orders, "Friendly id")
+    add_key_column(orders, "Status")
+    add_text_column(orders, "Items")
+    if wide:
+        add_key_column(orders, "Order id")
     friendly: dict[str, str] = {}
     skus: dict[str, str] = {}
     for order in snapshot["orders"]:
         friendly[order["id"]] = order["friendlyId"]
         skus.update({offer["variant"]["id"]: offer["variant"]["sku"] for offer in order["offers"]})
-        items = ", ".join(
-            f"{offer['variant']['quantity']} x {offer['variant']['sku']}"
-            for offer in order["offers"]
+        items = items_summary(
+            (offer["variant"]["sku"], offer["variant"]["quantity"]) for offer in order["offers"]
         )
-        orders.add_row(order["friendlyId"], order["status"], items, order["id"])
-    fulfillments = Table(title=f"Sandbox fulfillments ({len(snapshot['fulfillments'])})")
-    for column in ("Fulfillment id", "Order", "Carrier", "Tracking number", "Items"):
-        fulfillments.add_column(column, no_wrap=column != "Items")
+        row: list[str | Text] = [order["friendlyId"], order["status"], cell(items)]
+        if wide:
+            row.append(order["id"])
+        orders.add_row(*row)
+    fulfillments = new_table(f"Sandbox fulfillments ({len(snapshot['fulfillments'])})")
+    add_key_column(fulfillments, "Fulfillment id")
+    add_key_column(fulfillments, "Order")
+    add_text_column(fulfillments, "Carrier")
+    add_key_column(fulfillments, "Tracking number")
+    add_text_column(fulfillments, "Items")
     for fulfillment in snapshot["fulfillments"]:
-        items = ", ".join(
-            f"{item['quantity']} x {skus.get(item['variantId'], item['variantId'])}"
+        items = items_summary(
+            (skus.get(item["variantId"], item["variantId"]), item["quantity"])
             for item in fulfillment["items"]
         )
         fulfillments.add_row(
             fulfillment["id"],
             friendly.get(fulfillment["orderId"], fulfillment["orderId"]),
-            fulfillment["trackingCompany"],
+            cell(fulfillment["trackingCompany"]),
             fulfillment["trackingNumber"],
-            items,
+            cell(items),
         )
-    return orders, fulfillments
+    return Fitted(orders), Fitted(fulfillments, drop_first=("Carrier",))
 
 
-def history_tables(entries: list[LedgerEntry], events: list[LedgerEvent]) -> list[Table]:
-    table = Table(title=f"Ledger: {len(entries)} fulfillments")
-    for column in (
-        "Order",
-        "Tracking number",
-        "Carrier",
-        "Items",
-        "State",
-        "Fulfillment id",
-        "Run",
-    ):
-        table.add_column(column, no_wrap=column not in {"Items"})
+def history_tables(
+    entries: list[LedgerEntry], events: list[LedgerEvent], *, wide: bool = False
+) -> list[RenderableType]:
+    """One table per run (its id in the title, whole), then the steps of what was asked for."""
+    runs: dict[str, list[LedgerEntry]] = {}
     for entry in entries:
-        items = ", ".join(
-            f"{quantity} x {entry.skus.get(variant) or variant}"
+        runs.setdefault(entry.run_id, []).append(entry)
+    tables: list[RenderableType] = []
+    for run_id, in_run in runs.items():
+        title = f"Run {run_id}: {counted(len(in_run), 'fulfillment')}"
+        tables.append(_history_table(title, in_run, wide=wide))
+    if events:
+        tables.append(_steps_table(events, wide=wide))
+    return tables
+
+
+def _steps_table(events: list[LedgerEvent], *, wide: bool) -> RenderableType:
+    """Each step, oldest first; all on one day: the date in the title, each step its time."""
+    days = {event.at[:10] for event in events}
+    one_day = len(days) == 1 and not wide
+    table = new_table(f"Steps on {next(iter(days))}" if one_day else "Steps")
+    add_key_column(table, "At")
+    add_key_column(table, "Tracking number")
+    add_key_column(table, "State")
+    add_key_column(table, "Fulfillment id / code")
+    if wide:
+        add_key_column(table, "Run")
+    for event in events:
+        at = event.at.replace("T", " ")[:19]
+        row: list[str | Text] = [
+            at[11:] if one_day else at,
+            event.tracking_number,
+            Text(event.state.value, style=_LEDGER_STYLE.get(event.state, "")),
+            event.fulfillment_id or event.api_code or "",
+        ]
+        if wide:
+            row.append(event.run_id)
+        table.add_row(*row)
+    return Fitted(table)
+
+
+def _history_table(title: str, entries: list[LedgerEntry], *, wide: bool) -> RenderableType:
+    table = new_table(title)
+    notes = Notes()
+    add_key_column(table, "Order")
+    if wide:
+        add_key_column(table, "Order id")
+    add_key_column(table, "Tracking number")
+    add_text_column(table, "Carrier")
+    add_text_column(table, "Items")
+    add_key_column(table, "State")
+    add_key_column(table, "Fulfillment id")
+    for entry in entries:
+        items = items_summary(
+            (entry.skus.get(variant) or variant, quantity)
             for variant, quantity in entry.items.items()
         )
-        table.add_row(
+        problem = f"{entry.api_code}: {entry.message}" if entry.message else entry.api_code or ""
+        row: list[str | Text] = [
             entry.friendly_id or entry.order_id,
             entry.tracking_number,
-            entry.tracking_company,
-            items,
+            cell(entry.tracking_company),
+            cell(items),
             Text(entry.state.value, style=_LEDGER_STYLE.get(entry.state, "")),
-            entry.fulfillment_id or entry.api_code or "",
-            entry.run_id,
-        )
-    tables = [table]
-    if events:
-        steps = Table(title="Steps")
-        for column in ("At", "Tracking number", "State", "Fulfillment id / code", "Run"):
-            steps.add_column(column, no_wrap=True)
-        for event in events:
-            steps.add_row(
-                event.at.replace("T", " ")[:23],
-                event.tracking_number,
-                Text(event.state.value, style=_LEDGER_STYLE.get(event.state, "")),
-                event.fulfillment_id or event.api_code or "",
-                event.run_id,
-            )
-        tables.append(steps)
-    return tables
+            entry.fulfillment_id or notes.ref(problem),
+        ]
+        if wide:
+            row.insert(1, entry.order_id)
+        table.add_row(*row)
+    return notes.under(table, drop_first=("Carrier",))
 
 
 _LEDGER_STYLE = {

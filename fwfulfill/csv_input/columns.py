@@ -135,10 +135,10 @@ def map_columns(headers: Sequence[str], overrides: Mapping[str, str] | None = No
     missing = [field for field in REQUIRED if field not in indexes]
     if missing:
         seen = ", ".join(repr(header) for header in headers) or "none"
-        maps = " ".join(f"--map {field}=COLUMN" for field in missing)
         raise InputError(
             "missing_columns",
-            f"no {' or '.join(missing)} column found (headers seen: {seen}); name it with {maps}.",
+            f"no {' or '.join(missing)} column found (headers seen: {seen}).",
+            fields={"maps": " ".join(f"--map {field}=COLUMN" for field in missing)},
             target="header (line 1)",
         )
     return ColumnMap(indexes, tuple(headers))
@@ -182,6 +182,6 @@ def _override_index(
     seen = ", ".join(repr(header) for header in headers)
     raise InputError(
         "invalid_option",
-        f"--map {field}={column}: no such column (headers seen: {seen}).",
+        f"{field}={column}: no such column (headers seen: {seen}).",
         target="--map",
     )

@@ -116,7 +116,7 @@ def _decoding(encoding: str) -> Iterator[None]:
     except UnicodeError as exc:
         raise InputError(
             "unreadable_file",
-            f"the file cannot be read as {encoding} ({exc}); choose another --encoding.",
+            f"the file cannot be read as {encoding} ({exc}).",
             target="--encoding",
         ) from None
 
@@ -127,12 +127,7 @@ def open_source(path: str) -> Iterator[IO[bytes]]:
     if path == "-":
         stdin = getattr(sys.stdin, "buffer", None)
         if stdin is None:  # `<&-`: the process has no stdin at all
-            raise InputError(
-                "unreadable_file",
-                "stdin is closed; pipe the CSV in (like `fwfulfill from-csv - < labels.csv`) or "
-                "name the file.",
-                target="FILE",
-            )
+            raise InputError("cannot_open_file", "stdin is closed.", target="FILE")
         with tempfile.SpooledTemporaryFile(max_size=16 * _CHUNK) as spool:
             shutil.copyfileobj(stdin, spool)
             spool.seek(0)
@@ -141,12 +136,12 @@ def open_source(path: str) -> Iterator[IO[bytes]]:
     try:
         handle = Path(path).open("rb")  # noqa: SIM115 - closed by the `with` below, after yield
     except FileNotFoundError:
-        raise InputError("unreadable_file", f"no such file: {path}.", target="FILE") from None
+        raise InputError("cannot_open_file", f"no such file: {path}.", target="FILE") from None
     except IsADirectoryError:
-        raise InputError("unreadable_file", f"{path} is a directory.", target="FILE") from None
+        raise InputError("cannot_open_file", f"{path} is a directory.", target="FILE") from None
     except OSError as exc:
         raise InputError(
-            "unreadable_file", f"cannot open {path}: {exc.strerror}.", target="FILE"
+            "cannot_open_file", f"cannot open {path}: {exc.strerror}.", target="FILE"
         ) from None
     with handle:
         yield handle

@@ -1,12 +1,13 @@
 """The built-in demo shop and a generator of large shops for the benchmarks. Both are seed-file
-dicts, deterministic (fixed ids and times, no randomness from the clock)."""
+dicts, deterministic: fixed ids; the demo shop's dates count back from the start of today (UTC), so
+`orders list --since 7d` finds its newest orders and the seed is the same all day."""
 
 from __future__ import annotations
 
 import copy
 import random
 import string
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
 from fwfulfill.api.statuses import SHIPPED_STATUSES, OrderStatus
@@ -30,7 +31,8 @@ CREDENTIALS = {
     "password": DEFAULT_PASSWORD,
     "tokens": {token: list(scopes) for token, scopes in DEFAULT_TOKENS.items()},
 }
-_NEWEST = datetime(2026, 4, 22, 18, 0, 0, tzinfo=timezone.utc)
+# The large benchmark shops keep fixed dates: their timings must not change from day to day.
+_LARGE_NEWEST = datetime(2026, 4, 22, 18, 0, 0, tzinfo=timezone.utc)
 
 # SKU -> product, option, unit price in USD, colour (name, swatch), size.
 CATALOG: dict[str, tuple[str, str, float, tuple[str, str] | None, str | None]] = {
@@ -168,13 +170,15 @@ DEMO_ORDERS: tuple[tuple[str, OrderStatus, int, Lines, tuple[tuple[str, Lines], 
 )
 
 
-def demo_seed() -> dict[str, Any]:
+def demo_seed(today: date | None = None) -> dict[str, Any]:
     """The demo shop: 28 orders in every status (see DEMO_ORDERS), with the fulfillments the partly
-    and fully shipped ones already have."""
+    and fully shipped ones already have. The newest order is dated `today` (default: today, UTC)
+    at 00:00, the oldest about eight days before."""
+    newest = datetime.combine(today or datetime.now(timezone.utc).date(), time(), timezone.utc)
     orders: list[dict[str, Any]] = []
     fulfillments: list[dict[str, Any]] = []
     for position, (friendly_id, status, customer, lines, priors) in enumerate(DEMO_ORDERS):
-        created = _NEWEST - timedelta(hours=7 * position, minutes=13 * position)
+        created = newest - timedelta(hours=7 * position, minutes=13 * position)
         updated = created if status == OrderStatus.CONFIRMED else created + timedelta(days=2)
         orders.append(
             _order(
@@ -209,7 +213,7 @@ def large_shop_seed(n_orders: int, *, open_share: float = 0.8, seed: int = 0) ->
             (rng.choice(skus), rng.randint(1, 3)) for _ in range(rng.choice((1, 1, 2, 3)))
         )
         status = _large_status(rng, open_share)
-        created = _NEWEST - timedelta(minutes=7 * index)
+        created = _LARGE_NEWEST - timedelta(minutes=7 * index)
         orders.append(
             _order(
                 friendly_id,

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from fwfulfill.auth.config import describe_shop
 from fwfulfill.constants import API_PREFIX
-from fwfulfill.error_codes import ExitCode, Severity, explain_with_hint, lookup
+from fwfulfill.error_codes import ExitCode, Severity, counted, explain_with_hint, lookup
 from fwfulfill.errors import InputError
 from fwfulfill.planning.order_lookup import fetch_order
 from fwfulfill.planning.plan import Plan, PlannedFulfillment, Status
@@ -136,7 +136,9 @@ def create_one(
         if planned.status is not Status.PLANNED:  # skipped, or uncertain from an earlier run
             return CreateResult(plan, _exit_status(planned), settled_before=True)
         if planned.recheck_asked:
-            say.warning(explain_with_hint("recheck_uncertain_risk", {"count": 1}))
+            say.warning(
+                explain_with_hint("recheck_uncertain_risk", {"count": counted(1, "fulfillment")})
+            )
         shop = connection.shop
         say.info(f"Sending to shop {describe_shop(shop.name, shop.public_domain or shop.domain)}")
         from fwfulfill.sending.runner import send_planned

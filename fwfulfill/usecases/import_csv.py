@@ -14,7 +14,7 @@ from typing import IO
 from fwfulfill.csv_input.columns import ColumnMap, map_columns
 from fwfulfill.csv_input.decode import CsvFile, CsvFormat, open_source
 from fwfulfill.csv_input.rows import RowsReading, read_rows
-from fwfulfill.error_codes import ExitCode
+from fwfulfill.error_codes import ExitCode, counted
 from fwfulfill.errors import FwfulfillError, InputError
 from fwfulfill.planning.order_lookup import resolve_orders
 from fwfulfill.planning.plan import Plan
@@ -170,7 +170,11 @@ def _plan_with_shop(
     if skipped:
         plan.fulfillments.extend(skipped)
         lines = [line for planned in skipped for line in planned.lines]
-        message = f"{len(skipped)} boxes were already created by an earlier run; skipped."
+        were = "was" if len(skipped) == 1 else "were"
+        message = (
+            f"{counted(len(skipped), 'box', 'boxes')} {were} already created by an earlier run; "
+            "skipped."
+        )
         plan.problems.append(problem("already_fulfilled", message, lines))
     orders_read = OrdersRead(len(resolution.orders), resolution.requests) if references else None
     return CsvImport(plan, reading, orders_read)

@@ -6,8 +6,8 @@ from __future__ import annotations
 import copy
 import json
 import re
-import time
 from collections.abc import Callable
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -222,7 +222,19 @@ def demo() -> SandboxState:
 
 
 def test_the_demo_seed_is_deterministic() -> None:
-    assert demo_seed() == demo_seed()
+    assert demo_seed(date(2026, 11, 30)) == demo_seed(date(2026, 11, 30))
+
+
+def test_the_demo_shop_is_dated_back_from_today_with_the_same_ids() -> None:
+    """`orders list --since 7d` must find demo orders whatever the day; ids never move."""
+    monday, tuesday = demo_seed(date(2026, 11, 30)), demo_seed(date(2026, 12, 1))
+    assert [o["id"] for o in monday["orders"]] == [o["id"] for o in tuesday["orders"]]
+    newest = [o["createdAt"] for o in monday["orders"]]
+    assert newest[0] == "2026-11-30T00:00:00.000Z"
+    assert tuesday["orders"][0]["createdAt"] == "2026-12-01T00:00:00.000Z"
+    assert min(newest) > "2026-11-21"
+    today = datetime.now(timezone.utc).date().isoformat()
+    assert demo_seed()["orders"][0]["createdAt"].startswith(today)
 
 
 def test_the_demo_covers_every_status(demo: SandboxState) -> None:
@@ -277,11 +289,11 @@ def test_the_demo_orders_follow_the_spec(demo: SandboxState, validate: Validate)
         validate("OrderV1", document)
 
 
-def test_large_shops_are_big_fast_and_deterministic() -> None:
-    started = time.perf_counter()
+def test_large_shops_are_big_and_deterministic() -> None:
+    # How fast it builds is a benchmark's question (benchmarks/), not a timed test's: a timed
+    # assertion here failed under load with nothing wrong.
     data = large_shop_seed(3000, seed=1)
     state = SandboxState.from_seed(parse_seed(data))
-    assert time.perf_counter() - started < 5.0
     orders = state.snapshot()["orders"]
     assert len({o["friendlyId"] for o in orders}) == 3000
     open_orders = sum(o["status"] in {"CONFIRMED", "IN_PRODUCTION"} for o in orders)

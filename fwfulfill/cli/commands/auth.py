@@ -20,6 +20,7 @@ from fwfulfill.auth.config import describe_shop, validate_profile_name
 from fwfulfill.cli.command_group import SuggestOnceGroup
 from fwfulfill.cli.context import AppContext
 from fwfulfill.cli.errors import failures_rendered, one_line
+from fwfulfill.cli.help_examples import epilog
 from fwfulfill.cli.streams import is_terminal
 from fwfulfill.constants import (
     API_BASE_URL,
@@ -75,7 +76,7 @@ _LOGIN_HELP = (
 )
 
 
-@app.command("login", help=_LOGIN_HELP)
+@app.command("login", help=_LOGIN_HELP, epilog=epilog("auth login"))
 def login(
     ctx: typer.Context,
     username: str | None = typer.Option(
@@ -396,7 +397,7 @@ _STATUS_HELP = (
 )
 
 
-@app.command("status", help=_STATUS_HELP)
+@app.command("status", help=_STATUS_HELP, epilog=epilog("auth status"))
 def status(
     ctx: typer.Context,
     offline: bool = typer.Option(
@@ -584,24 +585,34 @@ def _render_status(
 
 
 def _status_table(rows: list[CredentialStatus]) -> Any:
-    from rich.table import Table
+    """One line per profile; the check is one word, what went wrong a numbered note below."""
+    from rich.text import Text
 
-    table = Table(title="Credentials")
-    for column in ("Profile", "Default", "Shop", "Username", "Source", "API URL", "Check"):
-        table.add_column(column, no_wrap=column not in {"Shop", "Check"})
+    from fwfulfill.cli.tables import Notes, add_key_column, add_text_column, cell, new_table
+
+    table = new_table("Credentials")
+    notes = Notes()
+    for column in ("Profile", "Default"):
+        add_key_column(table, column)
+    add_text_column(table, "Shop")
+    add_text_column(table, "Username")
+    add_key_column(table, "Source")
+    add_text_column(table, "API URL")
+    add_key_column(table, "Check")
     for row in rows:
-        check = _short_check(row)
         style = "green" if row.works else ("red" if row.works is False else "yellow")
+        detail = _short_check(row)
+        check = row.check + (f" {notes.ref(detail)}" if detail != row.check else "")
         table.add_row(
-            f"[bold]{row.name}[/bold]" if row.selected else row.name,
+            Text(row.name, style="bold" if row.selected else ""),
             "yes" if row.default else "",
-            describe_shop(row.shop_name, row.shop_domain),
-            row.username or "-",
+            cell(describe_shop(row.shop_name, row.shop_domain)),
+            cell(row.username or "-"),
             row.source or "-",
-            row.api_url or "-",
-            f"[{style}]{_escape(check)}[/{style}]",
+            cell(row.api_url or "-"),
+            Text(check, style=style),
         )
-    return table
+    return notes.under(table)
 
 
 def _short_check(row: CredentialStatus) -> str:
@@ -609,12 +620,6 @@ def _short_check(row: CredentialStatus) -> str:
     if row.code == "KEYRING_UNAVAILABLE":
         return "not logged in (keyring unusable)"
     return row.problem or row.check
-
-
-def _escape(text: str) -> str:
-    from rich.markup import escape
-
-    return escape(text)
 
 
 def _row_json(row: CredentialStatus) -> dict[str, Any]:
@@ -663,7 +668,7 @@ _LOGOUT_HELP = (
 )
 
 
-@app.command("logout", help=_LOGOUT_HELP)
+@app.command("logout", help=_LOGOUT_HELP, epilog=epilog("auth logout"))
 def logout(
     ctx: typer.Context,
     all_profiles: bool = typer.Option(False, "--all", help="Log out of every profile."),

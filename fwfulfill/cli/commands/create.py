@@ -11,9 +11,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from fwfulfill.cli.completion_values import complete_carrier, complete_tracking
 from fwfulfill.cli.context import AppContext
 from fwfulfill.cli.errors import failures_rendered
+from fwfulfill.cli.help_examples import epilog
 from fwfulfill.cli.options import DryRunRequest, OrderArgument, RecheckUncertainOne
+from fwfulfill.error_codes import hint
 from fwfulfill.errors import InputError
 
 if TYPE_CHECKING:
@@ -23,7 +26,7 @@ if TYPE_CHECKING:
 
 
 def register(root: typer.Typer) -> None:
-    root.command("create")(create)
+    root.command("create", epilog=epilog("create"))(create)
 
 
 def create(
@@ -49,12 +52,21 @@ def create(
     tracking: Annotated[
         list[str] | None,
         typer.Option(
-            "--tracking", "-t", metavar="CARRIER:NUMBER", help="Carrier and tracking number."
+            "--tracking",
+            "-t",
+            metavar="CARRIER:NUMBER",
+            autocompletion=complete_tracking,
+            help="Carrier and tracking number.",
         ),
     ] = None,
     carrier: Annotated[
         list[str] | None,
-        typer.Option("--carrier", metavar="CARRIER", help="The carrier, with --tracking-number."),
+        typer.Option(
+            "--carrier",
+            metavar="CARRIER",
+            autocompletion=complete_carrier,
+            help="The carrier, with --tracking-number.",
+        ),
     ] = None,
     tracking_number: Annotated[
         list[str] | None,
@@ -68,8 +80,6 @@ def create(
     """Create one fulfillment: the order gets a tracker and the customer an email.
 
     The order is read first (one request) and everything is checked before anything is sent.
-    Example: fwfulfill create D3XZFWPP --item TEE-BLK-M:1 --item MUG-11OZ --tracking
-    usps:9400111899223817654321
     """
     app_ctx: AppContext = ctx.obj
     with failures_rendered(app_ctx.output):
@@ -120,7 +130,9 @@ def run_create(app_ctx: AppContext, options: CreateOptions) -> int:
 
     arguments = parse_create(options)
     for finding in arguments.label.findings:
-        app_ctx.output.warning(f"--tracking: {finding.message}")
+        # The warning from-csv gives (same check, same code), with what to do in option words.
+        to_do = hint(finding.code, target="--tracking")
+        app_ctx.output.warning(f"--tracking: {finding.message} {to_do}")
     with open_shop(app_ctx.shop_settings()) as session:
         result = create_one(arguments, session, notices=app_ctx.output)
     return _show(app_ctx, result)
@@ -223,7 +235,12 @@ def _show_dry_run(app_ctx: AppContext, planned: PlannedFulfillment, request: Exa
 
     body = json.dumps(request.body, indent=2)
     app_ctx.output.show(
-        fulfillments_table([planned], title="Would create (dry run)", show_lines=False),
+        fulfillments_table(
+            [planned],
+            title="Would create (dry run)",
+            show_lines=False,
+            wide=app_ctx.output.wide,
+        ),
         f"{request.method} {request.path}",
         Syntax(body, "json", theme="ansi_dark", background_color="default"),
     )
@@ -232,7 +249,7 @@ def _show_dry_run(app_ctx: AppContext, planned: PlannedFulfillment, request: Exa
 
 def _show_result(app_ctx: AppContext, result: CreateResult) -> None:
     from fwfulfill.cli.errors import one_line
-    from fwfulfill.cli.tables import error_table, fulfillments_table
+    from fwfulfill.cli.tables import fulfillments_table
     from fwfulfill.errors import ApiError
     from fwfulfill.planning.plan import Status
 
@@ -244,11 +261,11 @@ def _show_result(app_ctx: AppContext, result: CreateResult) -> None:
             document["unrecorded"] = result.unrecorded
         output.data(document)
     else:
-        output.show(fulfillments_table([planned], title="Fulfillment", show_lines=False))
+        output.show(
+            fulfillments_table([planned], title="Fulfillment", show_lines=False, wide=output.wide)
+        )
     if planned.status in (Status.FAILED, Status.UNCERTAIN) and planned.error_code:
-        failure = ApiError(planned.error_code, planned.error_message)
-        if not output.json_mode:
-            output.show(error_table(failure))
-        output.error(one_line(failure))
+        # The error is said once, on stderr; the table above shows the fulfillment as data.
+        output.error(one_line(ApiError(planned.error_code, planned.error_message)))
     elif planned.status is Status.ALREADY_EXISTS:
         output.info("Fourthwall already had this fulfillment; nothing new was created.")

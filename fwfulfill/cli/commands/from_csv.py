@@ -6,13 +6,24 @@ from pathlib import Path
 
 import typer
 
+from fwfulfill.cli.completion_values import complete_map_field
 from fwfulfill.cli.context import AppContext
 from fwfulfill.cli.errors import failures_rendered
+from fwfulfill.cli.help_examples import epilog
 from fwfulfill.cli.options import DryRunPlan, RecheckUncertainAll
 
 
 def register(root: typer.Typer) -> None:
-    root.command("from-csv")(from_csv)
+    root.command("from-csv", help=_HELP, epilog=epilog("from-csv"))(from_csv)
+
+
+# One line per paragraph: the help keeps the line breaks of its text.
+_HELP = (
+    "Import a tracking CSV: detect columns, group rows into fulfillments, check everything, send."
+    "\n\nFILE is the CSV; '-' reads it from stdin. Safe to re-run: what fwfulfill already "
+    "created is skipped, what is in doubt is re-checked only when a re-send cannot create a "
+    "second fulfillment (else it is reported uncertain)."
+)
 
 
 def from_csv(
@@ -32,6 +43,7 @@ def from_csv(
         [],
         "--map",
         metavar="FIELD=COLUMN",
+        autocompletion=complete_map_field,
         help="Use COLUMN for FIELD (order, tracking, carrier, service, sku, variant, quantity). "
         "Repeatable.",
     ),
@@ -55,11 +67,7 @@ def from_csv(
         help="Write every input line with its outcome, fulfillment id and error beside it.",
     ),
 ) -> None:
-    """Import a tracking CSV: detect columns, group rows into fulfillments, check everything, send.
-
-    Safe to re-run: what fwfulfill already created is skipped, what is in doubt is re-checked only
-    when a re-send cannot create a second fulfillment (else it is reported uncertain).
-    """
+    """`fwfulfill from-csv FILE` (its help is _HELP)."""
     app_ctx: AppContext = ctx.obj
     with failures_rendered(app_ctx.output):
         from fwfulfill.cli.csv_import import FromCsvOptions, run_from_csv

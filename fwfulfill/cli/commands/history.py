@@ -6,10 +6,11 @@ import typer
 
 from fwfulfill.cli.context import AppContext
 from fwfulfill.cli.errors import failures_rendered
+from fwfulfill.cli.help_examples import epilog
 
 
 def register(root: typer.Typer) -> None:
-    root.command("history")(history)
+    root.command("history", epilog=epilog("history"))(history)
 
 
 def history(
@@ -46,4 +47,4 @@ def history(
                 "The ledger has no fulfillments" + (" for that." if key or run else ".")
             )
             return
-        app_ctx.output.show(*history_tables(entries, events))
+        app_ctx.output.show(*history_tables(entries, events, wide=app_ctx.output.wide))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from fwfulfill.cli.context import AppContext
+from fwfulfill.cli.help_examples import epilog
 
 # fwfulfill's own CSV format: one row per item and box (shape A); leave sku and quantity empty for a
 # box holding everything left of the order (shape B).
@@ -16,8 +17,8 @@ TEMPLATE_ROWS = (
 
 
 def register(root: typer.Typer) -> None:
-    root.command("template")(template)
-    root.command("carriers")(carriers)
+    root.command("template", epilog=epilog("template"))(template)
+    root.command("carriers", epilog=epilog("carriers"))(carriers)
 
 
 def template(ctx: typer.Context) -> None:

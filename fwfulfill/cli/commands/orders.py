@@ -9,8 +9,10 @@ import typer
 
 from fwfulfill.api.statuses import ORDER_STATUSES
 from fwfulfill.cli.command_group import SuggestOnceGroup
+from fwfulfill.cli.completion_values import complete_status
 from fwfulfill.cli.context import AppContext
 from fwfulfill.cli.errors import failures_rendered
+from fwfulfill.cli.help_examples import epilog
 from fwfulfill.cli.options import OrderArgument
 from fwfulfill.errors import InputError
 
@@ -25,7 +27,7 @@ _RELATIVE = re.compile(r"^(\d+)\s*([dhw])$", re.IGNORECASE)
 _STATUS_HELP = "Only these statuses (repeat): " + ", ".join(ORDER_STATUSES) + "."
 
 
-@app.command("show")
+@app.command("show", epilog=epilog("orders show"))
 def show(
     ctx: typer.Context,
     order: OrderArgument,
@@ -45,10 +47,10 @@ def show(
         else:
             from fwfulfill.cli.tables import order_table
 
-            app_ctx.output.show(order_table(found))
+            app_ctx.output.show(order_table(found, wide=app_ctx.output.wide))
 
 
-@app.command("list")
+@app.command("list", epilog=epilog("orders list"))
 def list_orders(
     ctx: typer.Context,
     status: list[str] = typer.Option(
@@ -56,6 +58,7 @@ def list_orders(
         "--status",
         "-s",
         metavar="STATUS",
+        autocompletion=complete_status,
         help=_STATUS_HELP,
     ),
     since: str | None = typer.Option(
@@ -102,7 +105,7 @@ def list_orders(
         else:
             from fwfulfill.cli.tables import orders_table
 
-            app_ctx.output.show(orders_table(found))
+            app_ctx.output.show(orders_table(found, wide=app_ctx.output.wide))
 
 
 def _status(value: str) -> str:
@@ -129,8 +132,7 @@ def _since(value: str, now: datetime | None = None) -> str:
     except (OverflowError, ValueError):
         raise InputError(
             "invalid_since",
-            f"{value[:40]!r} is outside the calendar (years 1 to 9999); use a later date or fewer "
-            "days.",
+            f"{value[:40]!r} is outside the calendar (years 1 to 9999).",
             target="--since",
         ) from None
 
@@ -151,7 +153,7 @@ def _moment(text: str, now: datetime | None) -> datetime:
         except ValueError:
             raise InputError(
                 "invalid_since",
-                f"{text[:40]!r} is not a date; use 2026-11-01, 2026-11-01T08:00:00Z, 7d or 24h.",
+                f"{text[:40]!r} is not a date.",
                 target="--since",
             ) from None
         if moment.tzinfo is None:

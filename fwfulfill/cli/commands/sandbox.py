@@ -11,7 +11,9 @@ import typer
 from fwfulfill.cli.command_group import SuggestOnceGroup
 from fwfulfill.cli.context import AppContext
 from fwfulfill.cli.errors import failures_rendered
+from fwfulfill.cli.help_examples import epilog
 from fwfulfill.cli.options import SeedFile
+from fwfulfill.error_codes import counted
 from fwfulfill.errors import InputError
 
 if TYPE_CHECKING:
@@ -27,11 +29,13 @@ def register(root: typer.Typer) -> None:
     root.add_typer(app, name="sandbox", cls=SuggestOnceGroup)
 
 
-@app.command("serve")
+@app.command("serve", epilog=epilog("sandbox serve"))
 def serve(
     ctx: typer.Context,
-    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
-    port: int = typer.Option(8787, "--port", min=0, max=65535, help="Port (0: any free port)."),
+    host: str = typer.Option("127.0.0.1", "--host", metavar="HOST", help="Address to listen on."),
+    port: int = typer.Option(
+        8787, "--port", min=0, max=65535, metavar="PORT", help="Port (0: any free port)."
+    ),
     seed: SeedFile = None,
     latency: str | None = typer.Option(
         None, "--latency", metavar="SECONDS", help="Added latency: 0.2, 0.1-0.3 or 100ms-300ms."
@@ -47,13 +51,15 @@ def serve(
         None,
         "--faults",
         metavar="SPEC",
-        help="Injected faults, e.g. 5xx=0.1,stall=0.05,drop=0.05,reset=0.05,burst=0.01,seed=7.",
+        help="Injected faults, comma-separated: 5xx=0.1, stall=0.05, drop=0.05, reset=0.05, "
+        "burst=0.01, seed=7 (see the README).",
     ),
     option: str | None = typer.Option(
         None,
         "--option",
         metavar="NAME=VALUE,...",
-        help="Unknown-API behaviours, e.g. friendly_id_case=insensitive,page_metadata=false.",
+        help="Unknown-API behaviours, comma-separated, like friendly_id_case=insensitive "
+        "or page_metadata=false (see the README).",
     ),
     allow_remote: bool = typer.Option(
         False, "--allow-remote", help="Allow a non-loopback --host (exposes the sandbox's login)."
@@ -103,7 +109,7 @@ def serve(
         output.info("Sandbox stopped.")
 
 
-@app.command("reset")
+@app.command("reset", epilog=epilog("sandbox reset"))
 def reset(ctx: typer.Context, seed: SeedFile = None) -> None:
     """Start the --sandbox shop over (from the demo shop or a seed file)."""
     app_ctx: AppContext = ctx.obj
@@ -123,13 +129,17 @@ def reset(ctx: typer.Context, seed: SeedFile = None) -> None:
             forgotten = ledger.forget_shop(f"sandbox:{state.shop.id}")
         snapshot = state.snapshot()
         app_ctx.output.info(
-            f"Sandbox reset: {len(snapshot['orders'])} orders, "
-            f"{len(snapshot['fulfillments'])} fulfillments"
-            + (f"; forgot {forgotten} sandbox sends in the ledger." if forgotten else ".")
+            f"Sandbox reset: {counted(len(snapshot['orders']), 'order')}, "
+            f"{counted(len(snapshot['fulfillments']), 'fulfillment')}"
+            + (
+                f"; forgot {counted(forgotten, 'sandbox send')} in the ledger."
+                if forgotten
+                else "."
+            )
         )
 
 
-@app.command("show")
+@app.command("show", epilog=epilog("sandbox show"))
 def show(ctx: typer.Context) -> None:
     """Print the --sandbox shop's orders and fulfillments."""
     app_ctx: AppContext = ctx.obj
@@ -146,7 +156,7 @@ def show(ctx: typer.Context) -> None:
             return
         from fwfulfill.cli.tables import sandbox_tables
 
-        app_ctx.output.show(*sandbox_tables(snapshot))
+        app_ctx.output.show(*sandbox_tables(snapshot, wide=app_ctx.output.wide))
 
 
 def _load_seed(path: Path | None) -> Seed:
