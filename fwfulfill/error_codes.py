@@ -609,6 +609,13 @@ _ENTRIES: tuple[Entry, ...] = (
         _INPUT,
     ),
     _api(
+        "confirmation_required",
+        "Confirmation needed",
+        "fwfulfill asks before sending, and no one is at a terminal to answer.",
+        "Add --yes to send without asking, or --dry-run to see the plan.",
+        _INPUT,
+    ),
+    _api(
         "invalid_environment",
         "Invalid environment variable",
         "An environment variable has a value fwfulfill cannot use.",

@@ -286,10 +286,10 @@ def test_recheck_uncertain_help_says_the_risk(cli: Cli) -> None:
 
 @pytest.fixture
 def at_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
-    from fwfulfill.cli import csv_import
+    from fwfulfill.cli import confirmation
     from fwfulfill.cli import streams as output
 
-    monkeypatch.setattr(csv_import, "is_terminal", lambda stream: True)
+    monkeypatch.setattr(confirmation, "is_terminal", lambda stream: True)
     monkeypatch.setattr(output, "is_terminal", lambda stream: True)
 
 

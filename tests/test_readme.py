@@ -148,6 +148,12 @@ EXIT_CASES: list[tuple[int, str, Produce]] = [
         _command("--sandbox", "from-csv", "examples/excel-damaged.csv", "--dry-run"),
     ),
     (
+        2,
+        "no one to ask and no `--yes`",
+        # The test runner's stdin is no terminal: a cron job, as far as fwfulfill can tell.
+        _command("--sandbox", "from-csv", "examples/shipstation.csv"),
+    ),
+    (
         3,
         "quantity too high",
         # Shipped by another tool before: fwfulfill cannot know, Fourthwall refuses.

@@ -300,10 +300,10 @@ def test_a_shop_shared_with_other_apps_answers_429_and_the_run_waits(
 @pytest.fixture
 def at_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     """stdin, stdout and stderr are a terminal (so a run asks before sending)."""
-    from fwfulfill.cli import csv_import
+    from fwfulfill.cli import confirmation
     from fwfulfill.cli import streams as output
 
-    monkeypatch.setattr(csv_import, "is_terminal", lambda stream: True)
+    monkeypatch.setattr(confirmation, "is_terminal", lambda stream: True)
     monkeypatch.setattr(output, "is_terminal", lambda stream: True)
 
 
@@ -316,6 +316,28 @@ def test_a_terminal_run_asks_before_sending_and_no_sends_nothing(
     result = cli("from-csv", str(file), input="n\n", env=shop.env())
     assert "Create 1 fulfillment in Sandbox Merch Co.?" in result.stderr
     assert "Nothing sent." in result.stderr
+    assert result.exit_code == 0, result
+    assert shop.stats()["requests"].get("POST /open-api/v1.0/fulfillments", 0) == 0
+
+
+@pytest.mark.usefixtures("at_a_terminal")
+def test_no_to_a_file_with_errors_exits_2_as_a_dry_run_would(
+    cli: Cli, start_sandbox: Any, tmp_path: Path
+) -> None:
+    shop = start_sandbox()
+    file = labels(
+        tmp_path,
+        ["K7M2QX4N", USPS[0], "USPS", "HOODIE-GRY-L", "1"],
+        ["NOPE1234", USPS[1], "USPS", "MUG-11OZ", "1"],
+    )
+    result = cli("from-csv", str(file), input="n\n", env=shop.env())
+    told = result.stderr
+    # The errors first, then what will be sent, then the question.
+    assert told.index("NOPE1234") < told.index("To create: 1 fulfillment, emailing 1 customer.")
+    assert "blocked by errors: 1" in told
+    assert told.index("K7M2QX4N") < told.index("Create 1 fulfillment in Sandbox Merch Co.?")
+    assert "Nothing sent." in told
+    assert result.exit_code == 2, result
     assert shop.stats()["requests"].get("POST /open-api/v1.0/fulfillments", 0) == 0
 
 

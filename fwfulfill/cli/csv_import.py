@@ -10,16 +10,14 @@ import os
 import re
 import shlex
 import subprocess
-import sys
 from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
-import typer
-
+from fwfulfill.cli import confirmation
 from fwfulfill.cli.context import AppContext
 from fwfulfill.cli.errors import one_line
-from fwfulfill.cli.streams import Output, is_terminal
+from fwfulfill.cli.streams import Output
 from fwfulfill.cli.tables import fulfillments_table, problems_table, summary_table
 from fwfulfill.constants import RATE_LIMIT_REQUESTS, RATE_LIMIT_WINDOW_SECONDS
 from fwfulfill.csv_input.columns import parse_map_options
@@ -180,7 +178,8 @@ def _send(app_ctx: AppContext, shop: ShopConnection, plan: Plan, options: FromCs
         return send_plan(plan, shop, send_options).exit_status  # what the plan's state implies
     if not _confirmed(app_ctx, shop, plan, options):
         output.info("Nothing sent.")
-        return int(ExitCode.OK)
+        # As a dry run ends: 2 when the file had errors, else 0.
+        return int(ExitCode.INVALID_INPUT if plan.has_errors else ExitCode.OK)
     from fwfulfill.cli.progress import SendProgress
 
     with SendProgress(output, len(to_send), shop.limiter) as progress:
@@ -200,28 +199,32 @@ def _send(app_ctx: AppContext, shop: ShopConnection, plan: Plan, options: FromCs
 def _confirmed(
     app_ctx: AppContext, shop: ShopConnection, plan: Plan, options: FromCsvOptions
 ) -> bool:
-    """Say what is about to be sent; ask, when a person is there to answer."""
+    """Ask a person, with what will reach customers; `--yes` says it; nobody to ask refuses."""
     output = app_ctx.output
     to_send = plan.to_send()
-    blocked = plan.counts().get(Status.BLOCKED.value, 0)
-    output.info(
-        f"Shop: {shop.label}. Sending {counted(len(to_send), 'fulfillment')}"
-        + (f" ({blocked} blocked by errors, not sent)" if blocked else "")
-        + "."
-    )
-    ask = not options.yes and output.stderr_is_terminal and is_terminal(sys.stdin)
-    if ask and plan.problems:
-        # What will be held back or warned about, before the question rather than after.
-        output.show_err(problems_table(sorted(plan.problems, key=_problem_order)))
     resent = sum(1 for planned in to_send if planned.recheck_asked)
+    if options.yes:
+        output.info(f"Shop: {shop.label}. Sending {counted(len(to_send), 'fulfillment')}.")
+        if resent:
+            _warn_resent(output, resent)
+        return True
+    stdin_is_data = options.file == "-"
+    if not confirmation.can_ask(output, stdin_is_data=stdin_is_data):
+        raise confirmation.refuse_without_person(stdin_is_data)
+    if plan.problems:  # errors first: what will be held back, then what will be sent
+        output.show_err(problems_table(sorted(plan.problems, key=_problem_order)))
+    output.show_err(*confirmation.preview(plan, shop.label))
     if resent:
-        output.warning(
-            explain_with_hint("recheck_uncertain_risk", {"count": counted(resent, "fulfillment")})
-        )
+        _warn_resent(output, resent)
     question = f"Create {counted(len(to_send), 'fulfillment')} in {shop.shop.name}"
     if resent:
         question += f", {resent} of them sent again although they may already exist"
-    return not ask or typer.confirm(question + "?", err=True)
+    return confirmation.ask(question + "?")
+
+
+def _warn_resent(output: Output, resent: int) -> None:
+    risk: dict[str, object] = {"count": counted(resent, "fulfillment")}
+    output.warning(explain_with_hint("recheck_uncertain_risk", risk))
 
 
 def _show_outcome(output: Output, sent: SendOutcome) -> None:

@@ -91,6 +91,10 @@ class PlannedFulfillment:
     fulfillment_id: str | None = None
     error_code: str | None = None
     error_message: str | None = None
+    # Who the order's email goes to: the confirmation counts customers and shows names. Kept out of
+    # the JSON (a documented contract, and an address is personal data).
+    customer_name: str = ""
+    customer_email: str | None = None
 
     @property
     def order_label(self) -> str:

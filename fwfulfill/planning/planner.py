@@ -357,6 +357,7 @@ def _plan_order(group: _OrderGroup, history: FulfillmentHistory) -> None:
     whole = _whole_remainder_boxes(resolved, ordered, history.created_quantities(order.id))
     for draft, items in resolved:
         planned = draft.planned(order.id, order.friendly_id, items)
+        planned.customer_name, planned.customer_email = order.customer_name, order.email
         planned.previously_in_doubt = draft.tracking_number in in_doubt
         planned.recheck_asked = planned.previously_in_doubt and history.recheck_asked(
             order.id, draft.tracking_number

@@ -1,0 +1,167 @@
+"""`from-csv` as a person sees it in a real terminal (a pty at 80 columns), and as cron sees it.
+
+Nothing reaches customers without a person's yes or `--yes`: the question comes with a preview, `n`
+sends nothing, `y` sends with a progress bar, and a run nobody can answer refuses (exit 2).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="pty is POSIX only")
+
+FWFULFILL = str(Path(sys.executable).parent / "fwfulfill")
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "shipstation.csv"
+POSTS = "POST /open-api/v1.0/fulfillments"
+PROMPT = "[y/N]:"
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07")
+
+
+@dataclass
+class Screen:
+    text: str  # everything the terminal received, escape sequences removed
+    exit_code: int
+
+
+def posted(shop: Any) -> int:
+    """Fulfillments the shop was asked to create (its demo data has some of its own)."""
+    return int(shop.stats()["requests"].get(POSTS, 0))
+
+
+def _env(shop: Any) -> dict[str, str]:
+    env = {**os.environ, **shop.env(), "COLUMNS": "80", "LINES": "40", "TERM": "xterm-256color"}
+    env.pop("NO_COLOR", None)
+    return env
+
+
+def run_in_terminal(
+    args: list[str], env: dict[str, str], answer: str | None, *, program: str = FWFULFILL
+) -> Screen:
+    """Run `program` with stdin, stdout and stderr on a pty of 80x40; type `answer` at the
+    prompt."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    pid, master = pty.fork()
+    if pid == 0:  # the child: a terminal 80 columns wide, then fwfulfill
+        fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 80, 0, 0))
+        os.execve(program, [program, *args], env)
+    received = b""
+    answered = False
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if not answered and answer is not None and PROMPT.encode() in received:
+            os.write(master, answer.encode() + b"\r")
+            answered = True
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not chunk:
+            break
+        received += chunk
+    else:
+        os.kill(pid, 9)
+        pytest.fail("fwfulfill did not finish within 60 s:\n" + received.decode(errors="replace"))
+    os.close(master)
+    _, status = os.waitpid(pid, 0)
+    return Screen(
+        ANSI.sub("", received.decode(errors="replace")), os.waitstatus_to_exitcode(status)
+    )
+
+
+def test_the_question_shows_what_will_reach_customers_and_no_sends_nothing(
+    start_sandbox: Any,
+) -> None:
+    shop = start_sandbox()
+    screen = run_in_terminal(["from-csv", str(EXAMPLE)], _env(shop), answer="n")
+    assert screen.exit_code == 0, screen.text
+    before_question = screen.text.split(PROMPT)[0]
+    assert "Shop: Sandbox Merch Co. (shop.sandbox-merch.example)" in before_question
+    assert "To create: 8 fulfillments, emailing 5 customers." in before_question
+    assert "Skipped as already done: 0, blocked by errors: 0, warnings: 0." in before_question
+    assert "First 5 of 8:" in before_question
+    # One line per fulfillment at 80 columns, nothing identifying cut.
+    sample = re.search(
+        r"B5N8ZC1L +Jonas Weber +TEE-WHT-S x2, POSTER-A2 x1 +UPS +1Z999AA10123456202",
+        before_question,
+    )
+    assert sample, before_question
+    assert "Sending 8" not in before_question  # the question comes before any "sending"
+    assert "Create 8 fulfillments in Sandbox Merch Co.?" in before_question
+    assert all(len(line) <= 80 for line in before_question.splitlines()), before_question
+    assert "Nothing sent." in screen.text
+    assert posted(shop) == 0
+
+
+def test_yes_at_the_question_sends_with_a_progress_bar(start_sandbox: Any) -> None:
+    shop = start_sandbox()
+    screen = run_in_terminal(["from-csv", str(EXAMPLE)], _env(shop), answer="y")
+    assert screen.exit_code == 0, screen.text
+    after_question = screen.text.split(PROMPT, 1)[1]
+    assert re.search(r"Sending .*8/8", after_question), after_question
+    assert posted(shop) == 8
+
+
+def test_stdin_as_the_data_at_a_terminal_refuses_without_yes(
+    start_sandbox: Any, tmp_path: Path
+) -> None:
+    """`fwfulfill from-csv - < labels.csv` at a terminal: stderr a terminal, stdin the data."""
+    shop = start_sandbox()
+    script = f'exec "{FWFULFILL}" from-csv - < "{EXAMPLE}"'
+    screen = run_in_terminal(["-c", script], _env(shop), answer=None, program="/bin/sh")
+    assert screen.exit_code == 2, screen.text
+    assert "--yes" in screen.text
+    assert "stdin is the CSV data" in screen.text
+    assert PROMPT not in screen.text
+    assert posted(shop) == 0
+
+
+@pytest.mark.parametrize("stdin", ["pipe", "devnull"])
+def test_a_run_nobody_can_answer_refuses_with_exit_2_and_sends_nothing(
+    start_sandbox: Any, stdin: str
+) -> None:
+    """A cron job or a pipeline without --yes: one line naming --yes, nothing sent."""
+    shop = start_sandbox()
+    # A "y" in a pipe is no person's yes.
+    feed: dict[str, Any] = {"input": b"y\n"} if stdin == "pipe" else {"stdin": subprocess.DEVNULL}
+    result = subprocess.run(
+        [FWFULFILL, "-o", "table", "from-csv", str(EXAMPLE)],
+        **feed,
+        capture_output=True,
+        check=False,
+        env=_env(shop),
+        timeout=60,
+    )
+    assert result.returncode == 2, result
+    errors = [line for line in result.stderr.decode().splitlines() if "error:" in line]
+    assert len(errors) == 1, result.stderr
+    assert "--yes" in errors[0]
+    assert "confirmation" in errors[0] or "cannot ask" in errors[0]
+    assert posted(shop) == 0
+
+
+def test_yes_sends_from_a_pipe(start_sandbox: Any) -> None:
+    shop = start_sandbox()
+    with EXAMPLE.open("rb") as data:
+        result = subprocess.run(
+            [FWFULFILL, "from-csv", "-", "--yes", "-o", "json"],
+            stdin=data,
+            capture_output=True,
+            check=False,
+            env=_env(shop),
+            timeout=60,
+        )
+    assert result.returncode == 0, result
+    assert posted(shop) == 8
