@@ -61,6 +61,11 @@ def _api(
 _REFUSED = ExitCode.API_REFUSED
 _COPY_THE_LABEL = "Copy the whole number from the label or the shipping tool, not from Excel."
 _INPUT = ExitCode.INVALID_INPUT
+# The message says the column must be Text; this says how (not the same advice twice).
+_EXCEL_HOW_TO = (
+    "Take the file straight from the shipping tool without saving it in Excel, or open it in Excel "
+    "with Data > From Text/CSV and set that column's type to Text."
+)
 _WARNING = Severity.WARNING
 _INFO = Severity.INFO
 
@@ -475,7 +480,7 @@ _ENTRIES: tuple[Entry, ...] = (
         "Number damaged by Excel",
         "Excel turned this number into scientific notation (like 9.40011E+21); the real digits are "
         "lost.",
-        "Re-export from the shipping tool, or format the column as Text in Excel before saving.",
+        _EXCEL_HOW_TO,
         _INPUT,
         option_hint=_COPY_THE_LABEL,
     ),
@@ -483,7 +488,7 @@ _ENTRIES: tuple[Entry, ...] = (
         "excel_precision_loss",
         "Number damaged by Excel",
         "Excel keeps only 15 significant digits: the end of this long number became zeros.",
-        "Re-export from the shipping tool, or format the column as Text in Excel before saving.",
+        _EXCEL_HOW_TO,
         _INPUT,
         option_hint=_COPY_THE_LABEL,
     ),
@@ -491,7 +496,7 @@ _ENTRIES: tuple[Entry, ...] = (
         "excel_leading_zero_lost",
         "Leading zero lost",
         "Excel dropped the leading zero of this number.",
-        "Re-export from the shipping tool, or format the column as Text in Excel before saving.",
+        _EXCEL_HOW_TO,
         _INPUT,
         option_hint=_COPY_THE_LABEL,
     ),
