@@ -134,8 +134,7 @@ def _encoding_problem() -> InputProblem:
     return InputProblem(
         problem(
             "encoding_fallback",
-            "the file is not UTF-8; it was read as Windows-1252 "
-            "(Excel on Windows). Check accented names below.",
+            "the file is not UTF-8; it was read as Windows-1252 (Excel on Windows).",
             [1],
         )
     )
