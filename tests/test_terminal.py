@@ -1,7 +1,8 @@
 """`from-csv` as a person sees it in a real terminal (a pty at 80 columns), and as cron sees it.
 
 Nothing reaches customers without a person's yes or `--yes`: the question comes with a preview, `n`
-sends nothing, `y` sends with a progress bar, and a run nobody can answer refuses (exit 2).
+sends nothing, `y` sends with a progress bar, and a run nobody can answer refuses (exit 2). A run
+stopped by Ctrl-C or partly failed ends with a screenful grouped by reason.
 """
 
 from __future__ import annotations
@@ -11,11 +12,16 @@ import re
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from fwfulfill.cli.progress import clock_label, eta_seconds
+from fwfulfill.sandbox.demo import large_shop_seed
+from fwfulfill.sandbox.tracking_csv import write_tracking_csv
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="pty is POSIX only")
 
@@ -44,10 +50,15 @@ def _env(shop: Any) -> dict[str, str]:
 
 
 def run_in_terminal(
-    args: list[str], env: dict[str, str], answer: str | None, *, program: str = FWFULFILL
+    args: list[str],
+    env: dict[str, str],
+    answer: str | None,
+    *,
+    program: str = FWFULFILL,
+    interrupt_when: Callable[[], bool] | None = None,
 ) -> Screen:
     """Run `program` with stdin, stdout and stderr on a pty of 80x40; type `answer` at the
-    prompt."""
+    prompt, and Ctrl-C once `interrupt_when()` is true."""
     import fcntl
     import pty
     import struct
@@ -64,6 +75,9 @@ def run_in_terminal(
         if not answered and answer is not None and PROMPT.encode() in received:
             os.write(master, answer.encode() + b"\r")
             answered = True
+        if interrupt_when is not None and interrupt_when():
+            os.write(master, b"\x03")  # Ctrl-C, as typed: the terminal sends SIGINT
+            interrupt_when = None
         try:
             chunk = os.read(master, 4096)
         except OSError:  # EIO: the child closed the terminal
@@ -165,3 +179,80 @@ def test_yes_sends_from_a_pipe(start_sandbox: Any) -> None:
         )
     assert result.returncode == 0, result
     assert posted(shop) == 8
+
+
+def end_of_run(screen: Screen) -> list[str]:
+    """What is left on the terminal once the bar stopped: from the summary to the end."""
+    ended = screen.text[screen.text.index("Summary") :]
+    return [line.rstrip() for line in ended.rstrip().splitlines()]
+
+
+@pytest.mark.slow
+def test_ctrl_c_mid_run_ends_with_a_screenful_grouped_by_reason(
+    start_sandbox: Any, tmp_path: Path
+) -> None:
+    seed = large_shop_seed(200, seed=9)
+    labels = tmp_path / "labels.csv"
+    write_tracking_csv(labels, seed, orders=60)
+    shop = start_sandbox(seed)
+    env = {**_env(shop), "FWFULFILL_STATE_DIR": str(tmp_path / "state")}
+    report = tmp_path / "report.csv"
+    # At 2 a second the 60 take half a minute: Ctrl-C once the shop has created one.
+    screen = run_in_terminal(
+        ["from-csv", str(labels), "--rate", "2/1", "--report", str(report)],
+        env,
+        answer="y",
+        interrupt_when=lambda: shop.stats()["fulfillmentsCreated"] >= 1,
+    )
+    assert screen.exit_code == 130, screen.text
+    after_question = screen.text.split(PROMPT, 1)[1]
+    bar = re.findall(r"Sending[^\r\n]*? (\d+)/60 [^\r\n]*?ETA (\d+:\d\d:\d\d)", after_question)
+    assert bar, after_question
+    assert "at 2/1s" in after_question  # the limit the ETA is computed from
+    # Each redraw: what is left at 2 a second (60 left: 30 s), never rich's speed guess.
+    for done, eta in bar:
+        assert eta == clock_label(eta_seconds(60 - int(done), 2, 1.0)), bar
+    finished = int(bar[-1][0])
+    shown = end_of_run(screen)
+    text = "\n".join(shown)
+    # A screenful, not a row per fulfillment (the paths of pytest's tmp_path wrap: not counted).
+    assert len([line for line in shown if str(tmp_path) not in line]) <= 20, text
+    assert all(len(line) <= 80 for line in shown), text
+    not_sent = 60 - finished
+    assert re.search(rf"^planned +{not_sent}$", text, re.MULTILINE), text
+    grouped = re.search(
+        rf"Not sent: the run stopped first +{not_sent} +[0-9A-Z]{{8}}, [0-9A-Z]{{8}}, "
+        rf"\+{not_sent - 2} more",
+        text,
+    )
+    assert grouped, text
+    # A long path wraps at the 80th column, a word at a space: compared without white space.
+    joined = "".join(text.split())
+    assert "Toresume:fwfulfillfrom-csv" in joined
+    assert f"Fulllist:{report},fwfulfillhistory--run" in joined
+    assert int(shop.stats()["fulfillmentsCreated"]) == finished  # the bar and the shop agree
+
+
+def test_a_partly_failed_run_ends_with_a_screenful_grouped_by_reason(
+    start_sandbox: Any, tmp_path: Path
+) -> None:
+    """30 sent, 8 cancelled orders blocked, answers lost: still a screenful, nothing per row."""
+    seed = large_shop_seed(200, seed=9)
+    labels = tmp_path / "labels.csv"
+    write_tracking_csv(labels, seed, orders=30)
+    cancelled = [order for order in seed["orders"] if order["status"] == "CANCELLED"][:8]
+    assert len(cancelled) == 8
+    with labels.open("a", encoding="utf-8") as csv:
+        for number, order in enumerate(cancelled):
+            csv.write(f"{order['friendlyId']},1Z999AA1012345{number:04d},UPS,TEE-BLK-M,1\n")
+    shop = start_sandbox(seed, commit_fault_first=3)
+    env = {**_env(shop), "FWFULFILL_STATE_DIR": str(tmp_path / "state")}
+    screen = run_in_terminal(["from-csv", str(labels), "--yes"], env, answer=None)
+    assert screen.exit_code == 6, screen.text
+    shown = end_of_run(screen)
+    text = "\n".join(shown)
+    assert len(shown) <= 20, text
+    assert all(len(line) <= 80 for line in shown), text
+    assert re.search(r"blocked: .* +8 +[0-9A-Z]{8}, [0-9A-Z]{8}, \+6 more", text), text
+    assert re.search(r"The file has \d+ errors: `--dry-run` lists them", text), text
+    assert "Full list: fwfulfill history --run " in text

@@ -30,6 +30,7 @@ class RateLimiter:
         self._in_flight = 0
         self._expiries: list[float] = []  # min-heap of the instants answered slots free up
         self._paused_until = 0.0
+        self._waiting = 0  # callers inside acquire() held back by the limit or a pause
 
     def acquire(self, *, stop: threading.Event | None = None) -> bool:
         """Wait for a free slot; False if `stop` was set while waiting."""
@@ -43,7 +44,11 @@ class RateLimiter:
                 if wait <= 0:
                     self._in_flight += 1
                     return True
-                self._cond.wait(timeout=min(wait, 0.5) if stop is not None else wait)
+                self._waiting += 1
+                try:
+                    self._cond.wait(timeout=min(wait, 0.5) if stop is not None else wait)
+                finally:
+                    self._waiting -= 1
 
     def release(self) -> None:
         with self._cond:
@@ -61,6 +66,11 @@ class RateLimiter:
         """Seconds left of the current pause (0 when none)."""
         with self._cond:
             return max(0.0, self._paused_until - self._clock())
+
+    def waiting(self) -> int:
+        """Requests held back right now by the limit or a pause (what a progress bar shows)."""
+        with self._cond:
+            return self._waiting
 
     def _expire(self, now: float) -> None:
         while self._expiries and self._expiries[0] <= now:

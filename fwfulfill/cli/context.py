@@ -8,7 +8,7 @@ command asks for an API client, never at start-up.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -40,6 +40,8 @@ class AppContext:
     verbose: int = 0
     env: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
     _sandbox_connection: tuple[Transport, Credentials, str] | None = field(default=None, repr=False)
+    # While a progress bar is up, it shows the client's waits (seconds, why) instead of a line each.
+    on_wait: Callable[[float, str], None] | None = field(default=None, repr=False)
 
     @property
     def profile_name(self) -> str | None:
@@ -148,7 +150,9 @@ class AppContext:
         """Waits are always said on stderr (a run that pauses says why); the exchange with -v."""
         from fwfulfill.api.client import RequestSent, ResponseReceived, Waiting
 
-        if isinstance(event, Waiting):
+        if isinstance(event, Waiting) and self.on_wait is not None:
+            self.on_wait(event.seconds, event.reason)
+        elif isinstance(event, Waiting):
             self.output.info(f"waiting {event.seconds:.1f}s: {event.reason}")
         elif not self.verbose:
             return

@@ -18,7 +18,13 @@ from fwfulfill.cli import confirmation
 from fwfulfill.cli.context import AppContext
 from fwfulfill.cli.errors import one_line
 from fwfulfill.cli.streams import Output
-from fwfulfill.cli.tables import fulfillments_table, problems_table, summary_table
+from fwfulfill.cli.tables import (
+    fulfillments_table,
+    group_by_reason,
+    problems_table,
+    reasons_table,
+    summary_table,
+)
 from fwfulfill.constants import RATE_LIMIT_REQUESTS, RATE_LIMIT_WINDOW_SECONDS
 from fwfulfill.csv_input.columns import parse_map_options
 from fwfulfill.csv_input.decode import open_source
@@ -183,7 +189,12 @@ def _send(app_ctx: AppContext, shop: ShopConnection, plan: Plan, options: FromCs
     from fwfulfill.cli.progress import SendProgress
 
     with SendProgress(output, len(to_send), shop.limiter) as progress:
-        sent = send_plan(plan, shop, send_options, on_done=progress.advance)
+        if progress.shown:
+            app_ctx.on_wait = progress.retrying
+        try:
+            sent = send_plan(plan, shop, send_options, on_done=progress.advance)
+        finally:
+            app_ctx.on_wait = None
     _show_outcome(output, sent)
     run = sent.run
     assert run is not None  # something was sent: a run was started
@@ -193,6 +204,9 @@ def _send(app_ctx: AppContext, shop: ShopConnection, plan: Plan, options: FromCs
         output.error(one_line(run.ledger_trouble))
     elif run.interrupted:
         output.info(f"Interrupted. To resume: {_resume_command(app_ctx, options)}")
+    if not output.json_mode and any(f.status not in _FINE for f in sent.plan.fulfillments):
+        report = f"{options.report}, " if options.report is not None else ""
+        output.info(f"Full list: {report}fwfulfill history --run {sent.run_id}")
     return sent.exit_status
 
 
@@ -228,6 +242,8 @@ def _warn_resent(output: Output, resent: int) -> None:
 
 
 def _show_outcome(output: Output, sent: SendOutcome) -> None:
+    """Counts per outcome, what was not created grouped by reason, and where the full list is:
+    a screenful whatever the size of the run."""
     plan, run_id, result = sent.plan, sent.run_id, sent.run
     assert result is not None
     if output.json_mode:
@@ -241,21 +257,26 @@ def _show_outcome(output: Output, sent: SendOutcome) -> None:
         output.data_fields([*plan.json_fields(), ("run", run)])
         return
     output.show(summary_table(plan))
-    attention = [f for f in plan.fulfillments if f.status not in _FINE]
-    if attention:
-        output.show(
-            fulfillments_table(
-                attention, title="Not created", show_lines=True, with_fix=True, wide=output.wide
-            )
-        )
+    groups = group_by_reason(plan.fulfillments)
+    if groups:
+        output.show(reasons_table(groups))
     errors = [p for p in plan.problems if p.severity is Severity.ERROR]
-    if errors:
+    if errors and len(errors) <= _ERRORS_SHOWN:
         output.show(problems_table(errors))
+    elif errors:
+        output.info(f"The file has {counted(len(errors), 'error')}: `--dry-run` lists them.")
     if result.stopped_because:
         output.warning(f"sending stopped early: {result.stopped_because}")
-    output.info(f"Run {run_id}: {_counts_line(plan)}")
+    summary = plan.summary()  # the counts per outcome are the table above
+    output.info(
+        f"Run {run_id}: {counted(summary['rows'], 'row')} -> "
+        f"{counted(summary['fulfillments'], 'fulfillment')}; "
+        f"{counted(summary['errors'], 'error')}, {counted(summary['warnings'], 'warning')}."
+    )
 
 
+# More errors than this are counted, not listed, after a run (the dry run lists them all).
+_ERRORS_SHOWN = 5
 _FINE = frozenset({Status.CREATED, Status.ALREADY_EXISTS, Status.SKIPPED})
 
 

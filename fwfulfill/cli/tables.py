@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from rich import box
@@ -247,6 +248,69 @@ def summary_table(plan: Plan) -> Table:
     for status, count in sorted(plan.counts().items()):
         table.add_row(Text(status, style=_STATUS_STYLE.get(Status(status), "")), str(count))
     return table
+
+
+@dataclass(frozen=True)
+class ReasonGroup:
+    """Fulfillments not created for one reason: a long run ends with these, not a row each."""
+
+    status: Status
+    reason: str  # the catalogue's title, with the status when the title does not say it
+    hint: str  # what to do, once for the group
+    orders: tuple[str, ...]  # friendly ids, in the plan's order
+
+
+# Most urgent first: uncertain ones need a look in the dashboard, planned ones only a re-run.
+_REASON_ORDER = (Status.UNCERTAIN, Status.FAILED, Status.BLOCKED, Status.PLANNED)
+_NOT_SENT_REASON = "Not sent: the run stopped first"
+
+
+def group_by_reason(fulfillments: Iterable[PlannedFulfillment]) -> list[ReasonGroup]:
+    """The fulfillments that were not created, one group per status and catalogue code."""
+    grouped: dict[tuple[Status, str], list[PlannedFulfillment]] = {}
+    for planned in fulfillments:
+        if planned.status in _REASON_ORDER:
+            grouped.setdefault((planned.status, planned.error_code or ""), []).append(planned)
+    groups = [_reason_group(status, code, members) for (status, code), members in grouped.items()]
+    groups.sort(key=lambda group: (_REASON_ORDER.index(group.status), -len(group.orders)))
+    return groups
+
+
+def _reason_group(status: Status, code: str, members: list[PlannedFulfillment]) -> ReasonGroup:
+    orders = tuple(planned.order_label for planned in members)
+    if not code:
+        if status is Status.PLANNED:
+            return ReasonGroup(status, _NOT_SENT_REASON, "Run the same command again.", orders)
+        return ReasonGroup(status, status.value.capitalize(), "", orders)
+    entry = lookup(code)
+    said = status.value in entry.title.lower()
+    reason = entry.title if said else f"{status.value}: {entry.title}"
+    return ReasonGroup(status, reason, entry.hint, orders)
+
+
+def first_few(labels: tuple[str, ...], shown: int = 3) -> str:
+    """`D3XZFWPP, K7M2QX4N, +1 more`: the first orders of a group on one line."""
+    if len(labels) <= shown:
+        return ", ".join(labels)
+    return ", ".join([*labels[: shown - 1], f"+{len(labels) - shown + 1} more"])
+
+
+def reasons_table(groups: list[ReasonGroup]) -> RenderableType:
+    """One line per reason: how many, the first few orders, and what to do as a note below."""
+    table = new_table("Not created, by reason")
+    notes = Notes()
+    add_text_column(table, "Reason")
+    add_key_column(table, "Count", justify="right")
+    add_key_column(table, "First orders")
+    add_key_column(table, "Fix")
+    for group in groups:
+        table.add_row(
+            cell(group.reason, _STATUS_STYLE.get(group.status, "")),
+            str(len(group.orders)),
+            first_few(group.orders),
+            notes.ref(group.hint),
+        )
+    return notes.under(table)
 
 
 def order_table(order: Order, *, wide: bool = False) -> RenderableType:
