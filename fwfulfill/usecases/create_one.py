@@ -11,7 +11,6 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
-from fwfulfill.auth.config import describe_shop
 from fwfulfill.constants import API_PREFIX
 from fwfulfill.error_codes import ExitCode, Severity, counted, explain_with_hint, lookup
 from fwfulfill.errors import InputError
@@ -20,6 +19,7 @@ from fwfulfill.planning.plan import Plan, PlannedFulfillment, Status
 from fwfulfill.planning.planner import Draft, build_plan
 from fwfulfill.sending.run_lock import exclusive_run
 from fwfulfill.sending.send import request_for
+from fwfulfill.usecases.shop import shop_label
 
 if TYPE_CHECKING:
     from fwfulfill.api.client import ApiClient
@@ -140,7 +140,7 @@ def create_one(
                 explain_with_hint("recheck_uncertain_risk", {"count": counted(1, "fulfillment")})
             )
         shop = connection.shop
-        say.info(f"Sending to shop {describe_shop(shop.name, shop.public_domain or shop.domain)}")
+        say.info(f"Sending to shop {shop_label(shop)}")
         from fwfulfill.sending.runner import send_planned
 
         _, run = send_planned(

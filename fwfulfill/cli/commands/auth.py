@@ -317,11 +317,13 @@ def _report_login(
     *,
     is_default: bool,
 ) -> None:
+    from fwfulfill.usecases.shop import shop_label
+
     output = app_ctx.output
     where = "the keyring" if storage == "keyring" else "the insecure file"
     default = " (the default profile)" if is_default else ""
     output.success(
-        f"Logged in to {describe_shop(shop.name, shop.public_domain or shop.domain)} as "
+        f"Logged in to {shop_label(shop)} as "
         f"{credentials.masked_username}, profile {name}{default}; stored in {where}."
     )
     if output.json_mode:
