@@ -5,18 +5,21 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from fwfulfill.csv_input.columns import ColumnMap, map_columns
+from fwfulfill.csv_input.columns import ColumnMap
+from fwfulfill.csv_input.content import OrderContest, settle_order
 from fwfulfill.csv_input.decode import CsvFile, CsvFormat, open_source
+from fwfulfill.csv_input.header import locate_header
 from fwfulfill.csv_input.rows import RowsReading, read_rows
 from fwfulfill.error_codes import ExitCode, counted
 from fwfulfill.errors import FwfulfillError, InputError
 from fwfulfill.planning.order_lookup import resolve_orders
+from fwfulfill.planning.parse_input import OrderReference, parse_order_reference
 from fwfulfill.planning.plan import Plan
 from fwfulfill.planning.planner import (
     InputProblem,
@@ -34,6 +37,7 @@ class ImportOptions:
     encoding: str | None = None  # None: UTF-8, else cp1252 with a warning
     delimiter: str | None = None  # None: sniffed from the header
     column_map: Mapping[str, str] = field(default_factory=dict)  # field -> column, over the guess
+    header_row: int | None = None  # physical line of the header; None: found from the names
     recheck_uncertain: bool = False  # send again what an earlier run left uncertain
 
 
@@ -45,6 +49,10 @@ class CsvReading:
     columns: ColumnMap
     # Kept while the reading is: its text layer closes the stream when it goes.
     source: CsvFile
+    # Order columns only the shop can tell apart (settled in `plan_import`), and the bytes to
+    # read the rows again from when the shop picks another column than the offline guess.
+    contest: OrderContest | None = None
+    stream: IO[bytes] | None = None
 
     @property
     def format(self) -> CsvFormat:
@@ -85,15 +93,88 @@ def import_csv(
         return plan_import(read_csv(options, handle), shop, options)
 
 
-def read_csv(options: ImportOptions, stream: IO[bytes]) -> CsvReading:
-    """Decode the file, map its columns and read every row into drafts and input problems."""
-    source = CsvFile(stream, encoding=options.encoding, delimiter=options.delimiter)
-    columns = map_columns(source.header, options.column_map)
+def read_csv(options: ImportOptions, stream: IO[bytes], *, online: bool = False) -> CsvReading:
+    """Decode the file, find its header and columns, and read every row into drafts and input
+    problems. `online`: an order column only the shop can choose is left to `plan_import`."""
+    source = _open_csv(options, stream)
+    found = locate_header(
+        source, options.column_map, forced_line=options.header_row, shop_decides=online
+    )
+    reading = _read_rows(source, found.columns)
+    reading.contest, reading.stream = found.contest, stream
+    return reading
+
+
+def _open_csv(options: ImportOptions, stream: IO[bytes]) -> CsvFile:
+    return CsvFile(
+        stream,
+        encoding=options.encoding,
+        delimiter=options.delimiter,
+        through_line=options.header_row or 0,
+    )
+
+
+def _read_rows(source: CsvFile, columns: ColumnMap) -> CsvReading:
     with _collector_paused():
         rows = read_rows(source.rows(), columns)
+    skipped = source.skipped_lines()
+    if skipped:
+        rows.problems.insert(0, _header_problem(skipped, source.header_line))
     if source.format.fell_back:
         rows.problems.insert(0, _encoding_problem())
     return CsvReading(rows, columns, source)
+
+
+def _header_problem(skipped: list[int], header_line: int) -> InputProblem:
+    lines = f"line {skipped[0]}" if len(skipped) == 1 else f"lines {skipped[0]}-{skipped[-1]}"
+    return InputProblem(
+        problem(
+            "lines_before_header",
+            f"{lines} before the header (line {header_line}) skipped: a title, not rows.",
+            skipped,
+        )
+    )
+
+
+def _settle_order_column(
+    reading: CsvReading, shop: ShopConnection, options: ImportOptions
+) -> CsvReading:
+    """Online, the order column whose sampled values are this shop's orders; the rows are read
+    again when that is not the column the offline reading used."""
+    contest = reading.contest
+    if contest is None or reading.stream is None:
+        return reading
+    wanted = {
+        key: ref
+        for values in contest.samples.values()
+        for value in values
+        if (ref := _reference(value)) is not None
+        for key in [ref.key]
+    }
+    found = resolve_orders(shop.client, wanted.values()).orders
+
+    def members(values: Sequence[str]) -> int:
+        return sum(1 for v in values if (ref := _reference(v)) is not None and ref.key in found)
+
+    columns = settle_order(reading.columns, contest, members)
+    if columns.indexes == reading.columns.indexes:
+        reading.columns = columns
+        return reading
+    stream, position = reading.stream, reading.source.position
+    reading.source.release()  # the stream stays open for the new reading
+    stream.seek(0)
+    source = _open_csv(options, stream)
+    source.use_header(position)
+    again = _read_rows(source, columns)
+    again.stream = stream
+    return again
+
+
+def _reference(value: str) -> OrderReference | None:
+    try:
+        return parse_order_reference(value)
+    except InputError:
+        return None
 
 
 def plan_import(
@@ -104,6 +185,7 @@ def plan_import(
         if shop is None:
             imported = CsvImport(offline_plan(reading.rows.drafts, reading.rows.problems), reading)
         else:
+            reading = _settle_order_column(reading, shop, options)
             imported = _plan_with_shop(reading, shop, options.recheck_uncertain)
     imported.plan.rows_read = reading.rows.rows
     imported.plan.columns = reading.columns.described()
@@ -216,7 +298,8 @@ def write_import_report(
     from fwfulfill.csv_input.report import line_outcomes, write_report
 
     stream.seek(0)
-    source = CsvFile(stream, encoding=options.encoding, delimiter=options.delimiter)
+    source = _open_csv(options, stream)
+    source.use_header(imported.reading.source.position)
     try:
         lines = write_report(
             path, source, line_outcomes(imported.plan), width=imported.reading.widest
