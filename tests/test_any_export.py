@@ -123,6 +123,21 @@ def test_title_block_before_the_header_is_skipped_with_one_info_line(
         assert document["summary"]["errors"] == 0
 
 
+def test_title_row_is_not_taken_for_a_header_found_by_content(cli: Cli, tmp_path: Path) -> None:
+    # Unknown names under a two-cell title: the title must not pass for the header because the
+    # values below it fit; the row right under a header is data.
+    numbers = [(UPS, "UPS"), (UPS_2, "UPS"), (USPS, "USPS"), (USPS_2, "USPS"), (USPS_3, "USPS")]
+    data = [[f"K7M2QX{n:02d}", number, carrier] for n, (number, carrier) in enumerate(numbers)]
+    rows = [["Weekly shipments", "Warehouse 3"], ["Ref", "Parcel", "Via"], *data]
+    result = from_csv(cli, None, write_csv(tmp_path / "t.csv", rows))
+    assert result.exit_code == 0, result
+    document = result.json()
+    assert set(chosen(document)) == {"order", "tracking", "carrier"}
+    assert chosen(document)["order"][0] == "Ref"
+    assert codes(document) == {"lines_before_header": [1]}
+    assert len(document["fulfillments"]) == 5
+
+
 def test_trailing_summary_row_is_not_an_order(cli: Cli, tmp_path: Path) -> None:
     rows = [
         ["Order Number", "Tracking Number", "Carrier", "Cost"],
@@ -286,6 +301,21 @@ def test_two_equally_good_columns_stop_and_name_the_map_that_settles_it(
     assert result.exit_code == 0, result
 
 
+def test_online_two_columns_of_this_shops_orders_still_stop(
+    cli: Cli, start_sandbox: Any, tmp_path: Path
+) -> None:
+    rows = [
+        ["Batch", "Shop Ref", "Tracking Number", "Carrier"],
+        ["P9T4WB2R", "K7M2QX4N", UPS, "UPS"],
+    ]
+    result = from_csv(cli, shop(start_sandbox), write_csv(tmp_path / "t.csv", rows), "--dry-run")
+    assert result.exit_code == 2
+    error = result.json()["error"]
+    assert error["code"] == "ambiguous_column"
+    assert "this shop's orders" in error["message"]
+    assert "--map order='Batch' or --map order='Shop Ref'" in error["hint"]
+
+
 def test_free_text_column_is_the_order_only_when_its_values_are_orders(
     cli: Cli, start_sandbox: Any, tmp_path: Path
 ) -> None:
@@ -306,6 +336,22 @@ def test_free_text_column_is_the_order_only_when_its_values_are_orders(
     result = from_csv(cli, None, write_csv(tmp_path / "notes.csv", rows))
     assert result.exit_code == 2
     assert result.json()["error"]["code"] == "missing_columns"
+
+
+def test_quantity_column_found_by_small_whole_numbers(cli: Cli, tmp_path: Path) -> None:
+    rows = [
+        ["Order Number", "Tracking Number", "Carrier", "SKU", "Units sent", "Weight (oz)"],
+        ["K7M2QX4N", UPS, "UPS", "TEE", "1", "6"],
+        ["K7M2QX4N", UPS, "UPS", "MUG", "2", "12"],
+    ]
+    result = from_csv(cli, None, write_csv(tmp_path / "t.csv", rows))
+    assert result.exit_code == 0, result
+    document = result.json()
+    assert chosen(document)["quantity"] == (
+        "Units sent",
+        "by content: 2 of 2 values are small whole numbers",
+    )
+    assert boxes(document) == [([2, 3], "K7M2QX4N", UPS, "UPS", {"TEE": 1, "MUG": 2})]
 
 
 def test_dry_run_says_which_column_was_chosen_and_why(cli: Cli, tmp_path: Path) -> None:

@@ -64,7 +64,7 @@ WARNINGS = {
     "duplicate_row",
     "encoding_fallback",
 }
-INFOS = {"skipped_row", "already_fulfilled"}
+INFOS = {"skipped_row", "already_fulfilled", "summary_row", "lines_before_header"}
 
 
 def test_the_catalogue_says_which_codes_are_warnings_and_infos() -> None:

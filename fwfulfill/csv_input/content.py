@@ -158,9 +158,39 @@ def choose_columns(
         if reason != BY_NAME:
             reasons[field] = reason
         contest = field_contest or contest
+    quantity = _quantity_column(normalized, sample, indexes)
+    if quantity is not None:
+        indexes["quantity"], reasons["quantity"] = quantity
     columns = ColumnMap(indexes, tuple(headers), reasons, header_line)
     _require(columns, headers, header_line)
     return columns, contest
+
+
+_QUANTITY_HINT = re.compile(r"qty|quant|units|unit$|pcs|pieces|menge|anzahl|stk|stuck")
+_SMALL_WHOLE = re.compile(r"^\s*[1-9][0-9]{0,2}(\.0+)?\s*$")
+
+
+def _quantity_column(
+    normalized: Sequence[str], sample: Sequence[Sequence[str]], indexes: Mapping[str, int]
+) -> tuple[int, str] | None:
+    """Item rows whose quantity column has a name the table lacks (`Units sent`, `Menge`): a
+    column whose name hints at a count and whose values are all small whole numbers."""
+    if "quantity" in indexes or not ("sku" in indexes or "variant" in indexes):
+        return None
+    taken = set(indexes.values())
+    found = []
+    for index, name in enumerate(normalized):
+        if index in taken or not _QUANTITY_HINT.search(name):
+            continue
+        values = [v for v in column_values(sample, index) if v.strip()]
+        if values and all(_SMALL_WHOLE.match(v) for v in values):
+            found.append(
+                (
+                    index,
+                    f"by content: {len(values)} of {len(values)} values are small whole numbers",
+                )
+            )
+    return found[0] if len(found) == 1 else None
 
 
 def _candidates(
@@ -256,7 +286,8 @@ def _order_contest(
     refusal = None
     if rivals:
         indexes = [best.index, rivals[0].index]
-        refusal = _ambiguous("order", indexes, headers, header_line, _OFFLINE_NOTE)
+        note = _SHOP_NOTE if shop_decides else _OFFLINE_NOTE
+        refusal = _ambiguous("order", indexes, headers, header_line, note)
         if not shop_decides:
             raise refusal
     members = (best, *rivals)
@@ -274,6 +305,7 @@ def _order_contest(
 
 
 _OFFLINE_NOTE = " (offline, only the shop can tell which holds its orders)"
+_SHOP_NOTE = " (and as many of their values are this shop's orders)"
 
 
 def _content_reason(field: str, chosen: Candidate, how: str) -> str:

@@ -11,7 +11,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from fwfulfill.csv_input.columns import BY_MAP, BY_NAME, ColumnMap
-from fwfulfill.csv_input.content import OrderContest, choose_columns, tracking_shape
+from fwfulfill.csv_input.content import (
+    OrderContest,
+    choose_columns,
+    order_shape,
+    tracking_shape,
+)
 from fwfulfill.csv_input.decode import HEADER_SEARCH, SAMPLE_ROWS, CsvFile, sample_after
 from fwfulfill.errors import InputError
 
@@ -72,13 +77,27 @@ def _try(
 
 
 def _data_taken_for_header(source: CsvFile, position: int, columns: ColumnMap) -> bool:
-    """A row found by content alone that holds a tracking number is data, not a header."""
-    by_name = all(
-        columns.reasons.get(f, BY_NAME) in (BY_NAME, BY_MAP) for f in ("order", "tracking")
-    )
-    if by_name:
+    """Columns found by content alone under a row that is data (it holds a tracking number), or
+    over a row whose value does not fit (that row is the real header, below a title)."""
+    by_content = [
+        field
+        for field in ("order", "tracking")
+        if columns.reasons.get(field, BY_NAME) not in (BY_NAME, BY_MAP)
+    ]
+    if not by_content:
         return False
-    return any(tracking_shape(cell)[0] for cell in source.head[position].cells if cell.strip())
+    if any(tracking_shape(cell)[0] for cell in source.head[position].cells if cell.strip()):
+        return True
+    following = sample_after(source.head, position, 1)
+    if not following:
+        return False
+    shapes = {"order": order_shape, "tracking": tracking_shape}
+    first = following[0]
+    return any(not shapes[field](_cell(first, columns.indexes[field]))[1] for field in by_content)
+
+
+def _cell(cells: tuple[str, ...], index: int) -> str:
+    return cells[index] if index < len(cells) else ""
 
 
 def _columns(
