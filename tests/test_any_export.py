@@ -354,6 +354,30 @@ def test_quantity_column_found_by_small_whole_numbers(cli: Cli, tmp_path: Path) 
     assert boxes(document) == [([2, 3], "K7M2QX4N", UPS, "UPS", {"TEE": 1, "MUG": 2})]
 
 
+def test_online_sku_column_found_among_the_shops_items(
+    cli: Cli, start_sandbox: Any, tmp_path: Path
+) -> None:
+    # A 3PL's item rows whose SKU column has a name no alias table has.
+    rows = [
+        ["Store Order ID", "Item code", "Units", "Tracking Number", "Carrier"],
+        ["K7M2QX4N", "TEE", "1", USPS, "USPS"],
+        ["K7M2QX4N", "MUG", "1", USPS, "USPS"],
+        ["K7M2QX4N", "MUG", "1", UPS, "UPS"],
+    ]
+    result = from_csv(cli, shop(start_sandbox), write_csv(tmp_path / "t.csv", rows), "--dry-run")
+    assert result.exit_code == 0, result
+    document = result.json()
+    assert chosen(document)["sku"] == (
+        "Item code",
+        "by content: 3 of 3 values are SKUs of this shop's orders",
+    )
+    assert chosen(document)["quantity"][0] == "Units"
+    assert boxes(document) == [
+        ([2, 3], "K7M2QX4N", USPS, "USPS", {"TEE": 1, "MUG": 1}),
+        ([4], "K7M2QX4N", UPS, "UPS", {"MUG": 1}),
+    ]
+
+
 def test_dry_run_says_which_column_was_chosen_and_why(cli: Cli, tmp_path: Path) -> None:
     rows = [["Order Number", "Parcel ref", "Account"], ["K7M2QX4N", UPS, "UPS"]]
     path = write_csv(tmp_path / "t.csv", rows)

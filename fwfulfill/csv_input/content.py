@@ -352,6 +352,48 @@ def settle_order(
     )
 
 
+def items_by_shop(
+    columns: ColumnMap,
+    sample: Sequence[Sequence[str]],
+    skus: set[str],
+    variant_ids: set[str],
+) -> ColumnMap | None:
+    """Online, a file without SKU or variant column by name: the column whose sampled values are
+    mostly SKUs (or variant ids) of the orders it names, with its quantity column; None when no
+    column proves it (the rows stay boxes of everything left)."""
+    if "sku" in columns.indexes or "variant" in columns.indexes or not sample:
+        return None
+    sample = [row for row in sample if not is_summary_row(row)]
+    taken = set(columns.indexes.values())
+    normalized = [normalize_header(header) for header in columns.headers]
+    known = {normalize_header(a) for aliases in ALIASES.values() for a in aliases}
+    found: list[tuple[str, int, int, int]] = []
+    for index, name in enumerate(normalized):
+        if index in taken or name in known:
+            continue
+        values = [v.strip() for v in column_values(sample, index) if v.strip()]
+        if not values:
+            continue
+        for field, members, key in (
+            ("sku", skus, str.upper),
+            ("variant", variant_ids, str.lower),
+        ):
+            hits = sum(1 for v in values if key(v) in members)
+            if hits / len(values) >= _PROVEN:
+                found.append((field, index, hits, len(values)))
+    if len(found) != 1:
+        return None  # none, or two (which one is the item is not for fwfulfill to guess)
+    field, index, hits, count = found[0]
+    indexes = {**columns.indexes, field: index}
+    what = "SKUs" if field == "sku" else "variant ids"
+    reason = f"by content: {hits} of {count} values are {what} of this shop's orders"
+    reasons = {**columns.reasons, field: reason}
+    quantity = _quantity_column(normalized, sample, indexes)
+    if quantity is not None:
+        indexes["quantity"], reasons["quantity"] = quantity
+    return replace(columns, indexes=indexes, reasons=reasons)
+
+
 def _require(columns: ColumnMap, headers: Sequence[str], header_line: int) -> None:
     missing = [field for field in REQUIRED if field not in columns.indexes]
     if missing:

@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+from fwfulfill.api.models import Order
 from fwfulfill.csv_input.columns import ColumnMap
-from fwfulfill.csv_input.content import OrderContest, settle_order
-from fwfulfill.csv_input.decode import CsvFile, CsvFormat, open_source
+from fwfulfill.csv_input.content import OrderContest, items_by_shop, settle_order
+from fwfulfill.csv_input.decode import SAMPLE_ROWS, CsvFile, CsvFormat, open_source
 from fwfulfill.csv_input.header import locate_header
 from fwfulfill.csv_input.rows import RowsReading, read_rows
 from fwfulfill.error_codes import ExitCode, counted
@@ -160,7 +161,37 @@ def _settle_order_column(
     if columns.indexes == reading.columns.indexes:
         reading.columns = columns
         return reading
+    return _read_again(reading, columns, options)
+
+
+def _items_from_shop(
+    reading: CsvReading, orders: Mapping[str, Order], options: ImportOptions
+) -> CsvReading | None:
+    """The rows read again with an item column that only the shop's orders could prove (a SKU
+    column under a name the alias table lacks), from the orders the plan reads anyway."""
+    if reading.stream is None or {"sku", "variant"} & set(reading.columns.indexes):
+        return None
+    sample = reading.source.sample(SAMPLE_ROWS)
+    at = reading.columns.indexes["order"]
+    skus: set[str] = set()
+    variant_ids: set[str] = set()
+    for row in sample:
+        ref = _reference(row[at]) if at < len(row) else None
+        order = orders.get(ref.key) if ref is not None else None
+        for variant in order.variants().values() if order is not None else ():
+            variant_ids.add(variant.id.lower())
+            if variant.sku:
+                skus.add(variant.sku.strip().upper())
+    columns = items_by_shop(reading.columns, sample, skus, variant_ids)
+    if columns is None:
+        return None
+    return _read_again(reading, columns, options)
+
+
+def _read_again(reading: CsvReading, columns: ColumnMap, options: ImportOptions) -> CsvReading:
+    """The rows read again from the stream with other columns (the header stays where it was)."""
     stream, position = reading.stream, reading.source.position
+    assert stream is not None
     reading.source.release()  # the stream stays open for the new reading
     stream.seek(0)
     source = _open_csv(options, stream)
@@ -186,9 +217,9 @@ def plan_import(
             imported = CsvImport(offline_plan(reading.rows.drafts, reading.rows.problems), reading)
         else:
             reading = _settle_order_column(reading, shop, options)
-            imported = _plan_with_shop(reading, shop, options.recheck_uncertain)
-    imported.plan.rows_read = reading.rows.rows
-    imported.plan.columns = reading.columns.described()
+            imported = _plan_with_shop(reading, shop, options)
+    imported.plan.rows_read = imported.reading.rows.rows
+    imported.plan.columns = imported.reading.columns.described()
     return imported
 
 
@@ -222,9 +253,7 @@ def _encoding_problem() -> InputProblem:
     )
 
 
-def _plan_with_shop(
-    reading: CsvReading, shop: ShopConnection, recheck_uncertain: bool
-) -> CsvImport:
+def _plan_with_shop(reading: CsvReading, shop: ShopConnection, options: ImportOptions) -> CsvImport:
     rows = reading.rows
     # Orders whose every box the ledger records as created need no read (a re-run costs nothing).
     recorded = shop.ledger.view_by_references(
@@ -234,10 +263,14 @@ def _plan_with_shop(
     references = [draft.order for draft in drafts]
     references += [item.order for item in rows.problems if item.order is not None]
     resolution = resolve_orders(shop.client, references)
+    with_items = _items_from_shop(reading, resolution.orders, options)
+    if with_items is not None:  # the same orders, now with their items: nothing read again
+        reading, rows = with_items, with_items.rows
+        drafts, skipped = split_recorded(rows.drafts, recorded)
     history = shop.ledger.view(
         shop.shop_key,
         {order.id for order in resolution.orders.values()},
-        recheck_uncertain=recheck_uncertain,
+        recheck_uncertain=options.recheck_uncertain,
     )
     missing = {key: problem(error.code, error.message) for key, error in resolution.missing.items()}
     plan = build_plan(
