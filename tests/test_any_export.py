@@ -444,6 +444,30 @@ def test_failed_purchase_never_blocks_the_orders_live_label(
         assert document["summary"]["errors"] == 0
 
 
+def test_label_tool_transaction_export_refund_row_voids_its_label(
+    cli: Cli, start_sandbox: Any, tmp_path: Path
+) -> None:
+    # A label tool's transactions: money rows (a deposit), labels, and a refund row that repeats
+    # the refunded label's number; the order sits in a free-text memo.
+    rows = [
+        ["Date", "Type", "Description", "Memo", "Tracking", "Carrier", "Amount", "Balance"],
+        ["2026-04-24", "Deposit", "Added funds", "", "", "", "100.00", "100.00"],
+        ["2026-04-24", "Label", "Priority Mail", "K7M2QX4N", USPS, "USPS", "-9.10", "90.90"],
+        ["2026-04-24", "Label", "Ground", "P9T4WB2R", UPS, "UPS", "-12.40", "78.50"],
+        ["2026-04-25", "Refund", "Ground", "P9T4WB2R", UPS, "UPS", "12.40", "90.90"],
+        ["2026-04-25", "Label", "Ground", "P9T4WB2R", UPS_2, "UPS", "-12.40", "78.50"],
+    ]
+    path = write_csv(tmp_path / "transactions.csv", rows)
+    online = both(cli, start_sandbox, path)[1]
+    assert chosen(online)["order"][0] == "Memo"
+    assert labels(online) == [
+        ([3], "K7M2QX4N", USPS, "USPS"),
+        ([6], "P9T4WB2R", UPS_2, "UPS"),
+    ]
+    assert codes(online) == {"skipped_row": [2, 4, 5]}
+    assert online["summary"]["errors"] == 0
+
+
 # ---- Real exports, no --map ----
 
 

@@ -659,6 +659,7 @@ _SAMPLE = {
     "refund_status": "",
     "is_return": "false",
     "test": "false",
+    "type": "Label",
 }
 
 

@@ -82,6 +82,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "refund_status": ("refund_status",),
     "is_return": ("is_return",),
     "test": ("test", "is_test", "test_mode", "Test Label"),
+    # A transaction export's row type: a label, its refund, or money (a deposit, a fee).
+    "type": ("Type", "Transaction Type"),
 }
 FIELDS: tuple[str, ...] = tuple(ALIASES)
 REQUIRED = ("order", "tracking")

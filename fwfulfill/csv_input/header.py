@@ -88,12 +88,14 @@ def _data_taken_for_header(source: CsvFile, position: int, columns: ColumnMap) -
         return False
     if any(tracking_shape(cell)[0] for cell in source.head[position].cells if cell.strip()):
         return True
-    following = sample_after(source.head, position, 1)
-    if not following:
-        return False
+    following = sample_after(source.head, position, SAMPLE_ROWS)
     shapes = {"order": order_shape, "tracking": tracking_shape}
-    first = following[0]
-    return any(not shapes[field](_cell(first, columns.indexes[field]))[1] for field in by_content)
+    for field in by_content:
+        at = columns.indexes[field]
+        first = next((cell for row in following if (cell := _cell(row, at).strip())), "")
+        if first and not shapes[field](first)[1]:
+            return True  # the first value under it does not fit: that row is a header itself
+    return False
 
 
 def _cell(cells: tuple[str, ...], index: int) -> str:

@@ -36,6 +36,18 @@ def status_not_live(status: str) -> str:
     return ""
 
 
+# A transaction export's rows that are money, not labels: a deposit, a payment, a fee.
+_NOT_A_LABEL = frozenset(
+    {"deposit", "payment", "credit", "adjustment", "fee", "funds", "topup", "reload", "transfer"}
+)
+
+
+def type_not_label(kind: str) -> str:
+    """ "not a label" when a transaction's type names money rather than a label, else ""."""
+    words = _WORD.findall(kind.lower())
+    return "not a label" if any(word in _NOT_A_LABEL for word in words) else ""
+
+
 def is_summary_row(cells: Sequence[str]) -> bool:
     """`Total ...` first, or one label cell (with a space: not an order) padded with empties."""
     filled = [cell for cell in cells if cell.strip()]
