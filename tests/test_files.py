@@ -405,3 +405,31 @@ def test_config_and_credentials_written_0600_under_umask_000(
     assert mode_of(folder / "config.toml") == 0o600
     assert mode_of(insecure_file()) == 0o600
     assert sorted(p.name for p in folder.iterdir()) == ["config.toml", "credentials-insecure.json"]
+
+
+def test_report_neutralises_formula_cells_and_feeds_back_as_it_is(cli: Cli, tmp_path: Path) -> None:
+    """OWASP CSV injection: a cell that a spreadsheet would run is written quote-prefixed, and
+    from-csv reads the guarded cell back as its original value (the report feeds back unchanged)."""
+    file = write_csv(
+        tmp_path / "labels.csv",
+        [
+            [*HEADER, "note"],
+            ["K7M2QX4N", USPS[0], "USPS", "HOODIE-GRY-L", "1", '=HYPERLINK("http://evil")'],
+            ["P9T4WB2R", USPS[1], "USPS", "STICKER-PACK", "3", "@SUM(A1)"],
+        ],
+    )
+    report = tmp_path / "report.csv"
+    assert cli("from-csv", str(file), "--offline", "--report", str(report)).exit_code == 0
+    with report.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [row["note"] for row in rows] == ['\'=HYPERLINK("http://evil")', "'@SUM(A1)"]
+    for row in rows:
+        assert all(not cell or cell[0] not in "=+-@\t\r" for cell in row.values())
+
+    first = json.loads(cli("from-csv", str(file), "--offline", "-o", "json").stdout)
+    again = tmp_path / "again.csv"
+    result = cli("from-csv", str(report), "--offline", "-o", "json", "--report", str(again))
+    assert result.exit_code == 0, result
+    assert json.loads(result.stdout)["fulfillments"] == first["fulfillments"]
+    with again.open(encoding="utf-8-sig", newline="") as handle:
+        assert [row["note"] for row in csv.DictReader(handle)] == [row["note"] for row in rows]

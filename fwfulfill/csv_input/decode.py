@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from fwfulfill.csv_cells import unguard_cell, unguard_row
 from fwfulfill.errors import InputError
 
 _CHUNK = 1 << 20
@@ -164,7 +165,9 @@ class CsvFile:
                 header = _next_row(self._reader)
             except (StopIteration, csv.Error):
                 header = []
-        self.header: tuple[str, ...] = tuple(cell.strip().lstrip("\ufeff") for cell in header)
+        self.header: tuple[str, ...] = tuple(
+            unguard_cell(cell.strip().lstrip("\ufeff")) for cell in header
+        )
         # The most cells of any row read so far: rows may run past the header (reports keep them).
         self.widest = len(self.header)
         if not first:
@@ -196,7 +199,7 @@ class CsvFile:
                 cells = cells + [""] * (width - len(cells))
             elif len(cells) > self.widest:
                 self.widest = len(cells)
-            yield CsvRow(start, tuple(cells))
+            yield CsvRow(start, tuple(unguard_row(cells)))
 
 
 def _next_row(reader: Iterator[list[str]]) -> list[str]:

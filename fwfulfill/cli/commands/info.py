@@ -23,10 +23,11 @@ def register(root: typer.Typer) -> None:
 
 def template(ctx: typer.Context) -> None:
     """Print a header row and example rows of fwfulfill's own CSV format."""
-    import csv
     import sys
 
-    writer = csv.writer(sys.stdout, lineterminator="\n")
+    from fwfulfill.csv_cells import GuardedWriter
+
+    writer = GuardedWriter(sys.stdout, lineterminator="\n")
     writer.writerows(TEMPLATE_ROWS)
 
 
