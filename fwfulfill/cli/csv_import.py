@@ -30,6 +30,7 @@ from fwfulfill.csv_input.columns import parse_map_options
 from fwfulfill.csv_input.decode import open_source
 from fwfulfill.error_codes import ExitCode, Severity, counted, explain_with_hint
 from fwfulfill.errors import InputError
+from fwfulfill.planning.multi_box import MultiBox
 from fwfulfill.planning.plan import Plan, Problem, Status
 from fwfulfill.usecases.import_csv import (
     CsvImport,
@@ -62,6 +63,7 @@ class FromCsvOptions:
     yes: bool
     report: Path | None
     recheck_uncertain: bool = False
+    multi_box: MultiBox = MultiBox.REFUSE
 
 
 def parse_rate(text: str | None) -> tuple[int, float]:
@@ -82,6 +84,7 @@ def run_from_csv(app_ctx: AppContext, options: FromCsvOptions) -> int:
         delimiter=options.delimiter,
         column_map=parse_map_options(options.column_map),
         recheck_uncertain=options.recheck_uncertain,
+        multi_box=options.multi_box,
     )
     requests, window = parse_rate(options.rate)
     if options.report is not None:
@@ -141,6 +144,7 @@ def _show_plan(output: Output, plan: Plan, *, title: str) -> None:
     if plan.columns:
         used = ", ".join(f"{field} = {column!r}" for field, column in plan.columns.items())
         output.info(f"Columns: {used}")
+    _say_multi_box(output, plan)
     if plan.fulfillments:
         output.show(
             fulfillments_table(plan.fulfillments, title=title, show_lines=True, wide=output.wide)
@@ -148,6 +152,22 @@ def _show_plan(output: Output, plan: Plan, *, title: str) -> None:
     if plan.problems:
         output.show(problems_table(sorted(plan.problems, key=_problem_order)))
     output.info(_counts_line(plan))
+
+
+# The problems an order with several boxes without items gets, under either policy.
+_MULTI_BOX_CODES = frozenset(
+    {"ambiguous_packages", "ambiguous_packages_offline", "multi_box_first"}
+)
+
+
+def _say_multi_box(output: Output, plan: Plan) -> None:
+    """Which `--multi-box` policy applied, when an order of the file needed one."""
+    orders = {found.order for found in plan.problems if found.code in _MULTI_BOX_CODES}
+    if orders and plan.multi_box:
+        output.info(
+            f"--multi-box {plan.multi_box}: {counted(len(orders), 'order')} with several "
+            "tracking numbers and no items (see the problems below)."
+        )
 
 
 def _problem_order(found: Problem) -> tuple[int, int]:
@@ -296,6 +316,7 @@ def _resume_command(app_ctx: AppContext, options: FromCsvOptions) -> str:
         ("--rate", options.rate),
         ("--concurrency", str(options.concurrency) if options.concurrency else None),
         ("--report", str(options.report) if options.report else None),
+        ("--multi-box", options.multi_box.value if options.multi_box is MultiBox.FIRST else None),
     ):
         if given:
             parts += [flag, given]
