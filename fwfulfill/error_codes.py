@@ -628,6 +628,13 @@ _ENTRIES: tuple[Entry, ...] = (
         _INPUT,
     ),
     _api(
+        "csv_not_supported",
+        "No CSV output",
+        "`-o csv` is for the lists: `orders list`, `history` and `from-csv`.",
+        "Use `-o json` (or `-o table`) for this command.",
+        _INPUT,
+    ),
+    _api(
         "invalid_option",
         "Invalid option",
         "An option has a value fwfulfill cannot use.",

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from fwfulfill.cli import confirmation
 from fwfulfill.cli.context import AppContext
+from fwfulfill.cli.csv_output import write_plan
 from fwfulfill.cli.errors import one_line
 from fwfulfill.cli.streams import Output
 from fwfulfill.cli.tables import (
@@ -145,6 +146,12 @@ def _show_plan(output: Output, plan: Plan, *, title: str) -> None:
         used = ", ".join(f"{field} = {column!r}" for field, column in plan.columns.items())
         output.info(f"Columns: {used}")
     _say_multi_box(output, plan)
+    if output.csv_mode:  # the rows are the data; the problems are talk, on stderr
+        write_plan(output, (f.to_json() for f in plan.fulfillments))
+        if plan.problems:
+            output.show_err(problems_table(sorted(plan.problems, key=_problem_order)))
+        output.info(_counts_line(plan))
+        return
     if plan.fulfillments:
         output.show(
             fulfillments_table(plan.fulfillments, title=title, show_lines=True, wide=output.wide)
@@ -276,13 +283,17 @@ def _show_outcome(output: Output, sent: SendOutcome) -> None:
         }
         output.data_fields([*plan.json_fields(), ("run", run)])
         return
-    output.show(summary_table(plan))
+    show = output.show
+    if output.csv_mode:  # every outcome as a row; the summary is talk, on stderr
+        write_plan(output, (f.to_json() for f in plan.fulfillments))
+        show = output.show_err
+    show(summary_table(plan))
     groups = group_by_reason(plan.fulfillments)
     if groups:
-        output.show(reasons_table(groups))
+        show(reasons_table(groups))
     errors = [p for p in plan.problems if p.severity is Severity.ERROR]
     if errors and len(errors) <= _ERRORS_SHOWN:
-        output.show(problems_table(errors))
+        show(problems_table(errors))
     elif errors:
         output.info(f"The file has {counted(len(errors), 'error')}: `--dry-run` lists them.")
     if result.stopped_because:
