@@ -15,7 +15,7 @@ def hoist_global_options(args: list[str]) -> list[str]:
     """Move global options found after the command name to the front, where the root parses them."""
     front: list[str] = []
     rest: list[str] = []
-    own_output_from = _own_output_start(args)
+    own_output_from = own_output_start(args)
     index = 0
     while index < len(args):
         token = args[index]
@@ -41,7 +41,7 @@ def hoist_global_options(args: list[str]) -> list[str]:
     return front + rest
 
 
-def _own_output_start(args: list[str]) -> int | None:
+def own_output_start(args: list[str]) -> int | None:
     """The index of the command word after which `--output` is the command's own, if any."""
     words: list[tuple[int, str]] = []
     index = 0
