@@ -316,8 +316,13 @@ def test_status_since_until_and_order_narrow_the_export(cli: Cli, start_sandbox:
     _, confirmed = exported(cli, shop, "--status", "in-production", "--format", "easypost")
     assert sorted(row["reference"] for row in confirmed) == ["7MBC4NDS", "A7F2XT4Q", "Y3J9PM6V"]
 
-    _, named = exported(cli, shop, "--order", "#d3xzfwpp", "--order", "B5N8ZC1L", "-f", "easypost")
-    assert sorted(row["reference"] for row in named) == ["B5N8ZC1L", "D3XZFWPP"]
+    named = export(cli, shop, "--order", "#d3xzfwpp", "--order", "B5N8ZC1L", "--order", "G2R7BN9X")
+    assert named.exit_code == 0, named
+    assert (
+        sorted(row["order"] for row in read_rows(named.stdout)[1])
+        == ["B5N8ZC1L"] * 3 + ["D3XZFWPP"] * 2
+    )
+    assert "order G2R7BN9X is SHIPPED" in named.stderr
 
     _, everything = exported(cli, shop, "-f", "easypost")
     dates = sorted(row["order_date"] for row in exported(cli, shop)[1])
@@ -378,3 +383,11 @@ def test_no_personal_data_in_what_the_export_says(cli: Cli, start_sandbox: Any) 
     assert result.exit_code == 0
     for word in ("Harbour Street", "@example.com", "Mia Thompson"):
         assert word not in result.stderr
+
+
+def test_named_orders_are_read_one_by_one_without_the_list(cli: Cli, start_sandbox: Any) -> None:
+    shop = start_sandbox()
+    exported(cli, shop, "--order", "D3XZFWPP", "--order", "d3xzfwpp", "--order", "B5N8ZC1L")
+    requests = shop.stats()["requests"]
+    assert f"GET {API}/order" not in requests
+    assert requests[f"GET {API}/order/by-friendly-id/{{friendlyId}}"] == 2  # each order once

@@ -66,6 +66,8 @@ class ExportResult:
     # Partly shipped orders left out by default: another tool shipped part of them.
     partly_shipped_left_out: int = 0
     orders_read: int = 0
+    # Orders named with `orders` whose status is not exported: (friendly id, status).
+    named_not_exported: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def items(self) -> int:
@@ -92,6 +94,10 @@ def export_orders(
     )
     result = ExportResult(orders_read=len(read))
     wanted = [order for order in read if order.status in statuses]
+    if query.orders:
+        result.named_not_exported = [
+            (order.friendly_id, order.status) for order in read if order.status not in statuses
+        ]
     if query.orders:  # the list was asked with the date bounds; orders read one by one were not
         wanted = [order for order in wanted if _in_range(order, query)]
     ledger = shop.ledger.view(shop.shop_key, [order.id for order in wanted])
@@ -136,11 +142,12 @@ def _named_orders(
     shop: ShopConnection, references: Sequence[OrderReference], on_page: PageSeen | None
 ) -> list[Order]:
     found: dict[str, Order] = {}
-    for reference in references:
+    unique = list({reference.key: reference for reference in references}.values())
+    for reference in unique:
         order = fetch_order(shop.client, reference, target="--order")
         found.setdefault(order.id, order)
         if on_page is not None:
-            on_page(len(found), len(references))
+            on_page(len(found), len(unique))
     return list(found.values())
 
 

@@ -188,6 +188,11 @@ def export(
             f"Exported {len(result.orders)} orders ({result.items} items to ship) to {where} "
             f"as {shape.name}: the addresses of {result.customers} customers."
         )
+        for friendly_id, order_status in result.named_not_exported:
+            app_ctx.output.warning(
+                f"order {friendly_id} is {order_status}, not among the statuses exported "
+                "(--status chooses them)."
+            )
         if result.partly_shipped_left_out:
             app_ctx.output.warning(
                 f"{result.partly_shipped_left_out} partly shipped orders left out: Fourthwall "
