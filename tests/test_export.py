@@ -391,3 +391,19 @@ def test_named_orders_are_read_one_by_one_without_the_list(cli: Cli, start_sandb
     requests = shop.stats()["requests"]
     assert f"GET {API}/order" not in requests
     assert requests[f"GET {API}/order/by-friendly-id/{{friendlyId}}"] == 2  # each order once
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="pty is POSIX only")
+def test_on_a_terminal_with_output_it_writes_the_file_and_says_so(
+    start_sandbox: Any, tmp_path: Path
+) -> None:
+    from tests.test_terminal import _env, run_in_terminal
+
+    target = tmp_path / "labels.csv"
+    screen = run_in_terminal(
+        ["orders", "export", "--output", str(target)], _env(start_sandbox()), None
+    )
+    assert screen.exit_code == 0, screen.text
+    assert "Exported 17 orders (31 items to ship)" in screen.text
+    assert "Harbour Street" not in screen.text
+    assert target.read_text(encoding="utf-8").count("Harbour Street") == 31
