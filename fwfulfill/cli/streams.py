@@ -137,6 +137,15 @@ class Output:
         self._stdout_file.write(json.dumps(payload, indent=indent) + "\n")
         self._stdout_file.flush()
 
+    def text(self, text: str) -> None:
+        """Data that is already text (a CSV): written to stdout as it is."""
+        self.data_written = True
+        try:
+            self._stdout_file.write(text)
+            self._stdout_file.flush()
+        except BrokenPipeError:
+            self._stdout_closed()
+
     def show(self, *renderables: RenderableType) -> None:
         try:
             for renderable in renderables:
