@@ -228,6 +228,23 @@ def test_stdout_is_the_default_when_it_is_not_a_terminal(cli: Cli, start_sandbox
     assert "the addresses of 8 customers" in result.stderr
 
 
+def test_one_order_one_customer_in_the_words(cli: Cli, start_sandbox: Any) -> None:
+    result = export(cli, start_sandbox(), "--order", "K7M2QX4N")
+    assert result.exit_code == 0, result
+    assert "Exported 1 order (1 item to ship) to stdout" in result.stderr
+    assert "the addresses of 1 customer." in result.stderr
+
+
+def test_an_error_never_lands_in_the_csv_on_stdout(cli: Cli, start_sandbox: Any) -> None:
+    """`orders export > open.csv` failing leaves the file empty and says why on stderr only."""
+    shop = start_sandbox()
+    for args in (("--order", "NOSUCH99"), ("--status", "lost")):
+        result = export(cli, shop, *args)
+        assert result.exit_code == 2, result
+        assert result.stdout == "", result
+        assert result.stderr.startswith("error:"), result
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="pty is POSIX only")
 def test_a_terminal_without_output_refuses_naming_output(start_sandbox: Any) -> None:
     from tests.test_terminal import _env, run_in_terminal

@@ -16,6 +16,7 @@ from fwfulfill.cli.context import AppContext
 from fwfulfill.cli.errors import failures_rendered
 from fwfulfill.cli.help_examples import epilog
 from fwfulfill.cli.options import OrderArgument
+from fwfulfill.error_codes import counted
 from fwfulfill.errors import InputError
 
 app = typer.Typer(help="Look up the shop's orders.", no_args_is_help=True)
@@ -154,6 +155,7 @@ def export(
     """Export the orders still to ship as a CSV for a label tool; its tracking file comes back
     with `from-csv`."""
     app_ctx: AppContext = ctx.obj
+    app_ctx.output.stdout_carries_text()
     with failures_rendered(app_ctx.output):
         from fwfulfill.planning.parse_input import parse_order_reference
         from fwfulfill.usecases.export_formats import (
@@ -184,9 +186,10 @@ def export(
         else:
             write_export(text, target, excel=excel)
         where = "stdout" if target is None else str(target)
+        orders, items = counted(len(result.orders), "order"), counted(result.items, "item")
         app_ctx.output.info(
-            f"Exported {len(result.orders)} orders ({result.items} items to ship) to {where} "
-            f"as {shape.name}: the addresses of {result.customers} customers."
+            f"Exported {orders} ({items} to ship) to {where} as {shape.name}: "
+            f"the addresses of {counted(result.customers, 'customer')}."
         )
         for friendly_id, order_status in result.named_not_exported:
             app_ctx.output.warning(
