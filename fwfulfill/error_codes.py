@@ -764,6 +764,21 @@ _ENTRIES: tuple[Entry, ...] = (
         _INPUT,
     ),
     _api(
+        "export_file_exists",
+        "File exists",
+        "The export would replace a file that is already there.",
+        "Add --force to replace it, or name another file with --output.",
+        _INPUT,
+    ),
+    _api(
+        "export_needs_output",
+        "Where to write the export",
+        "The export is a CSV of customers' names and addresses; fwfulfill does not print it on a "
+        "terminal.",
+        "Name a file with --output FILE (or `--output -` to print it anyway).",
+        _INPUT,
+    ),
+    _api(
         "report_not_written",
         "Report not written",
         "The run went on, but its --report file could not be written; the outcomes are printed "

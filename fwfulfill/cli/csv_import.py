@@ -232,8 +232,8 @@ def _send(app_ctx: AppContext, shop: ShopConnection, plan: Plan, options: FromCs
     elif run.interrupted:
         output.info(f"Interrupted. To resume: {_resume_command(app_ctx, options)}")
     if not output.json_mode and any(f.status not in _FINE for f in sent.plan.fulfillments):
-        report = f"{options.report}, " if options.report is not None else ""
-        output.info(f"Full list: {report}fwfulfill history --run {sent.run_id}")
+        # With --report, the "Report: ... written to PATH" line that follows names the file.
+        output.info(f"Full list: fwfulfill history --run {sent.run_id}")
     return sent.exit_status
 
 

@@ -50,6 +50,11 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "fwfulfill --sandbox orders list -n 200 -o json",
         "fwfulfill --sandbox orders list --status confirmed -o csv > orders.csv",
     ),
+    "orders export": (
+        "fwfulfill --sandbox orders export --output open-orders.csv --force",
+        "fwfulfill --sandbox orders export --format pirateship --output - --excel",
+        "fwfulfill --sandbox orders export -f easypost --since 30d --output -",
+    ),
     "sandbox serve": (
         "fwfulfill sandbox serve --port 8787",
         "fwfulfill sandbox serve --port 0 --latency 0.1-0.3 --faults 5xx=0.1,seed=7",

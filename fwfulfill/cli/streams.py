@@ -158,6 +158,20 @@ class Output:
         self._stdout_file.write(json.dumps(payload, indent=indent) + "\n")
         self._stdout_file.flush()
 
+    def stdout_carries_text(self) -> None:
+        """stdout is a file's text (`orders export`'s CSV), never a JSON document: an error goes
+        to stderr only, so `orders export > open.csv` never leaves JSON in the CSV."""
+        self.format = OutputFormat.TABLE
+
+    def text(self, text: str) -> None:
+        """Data that is already text (a CSV): written to stdout as it is."""
+        self.data_written = True
+        try:
+            self._stdout_file.write(text)
+            self._stdout_file.flush()
+        except BrokenPipeError:
+            self._stdout_closed()
+
     def show(self, *renderables: RenderableType) -> None:
         try:
             for renderable in renderables:
