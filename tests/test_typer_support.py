@@ -163,7 +163,7 @@ def test_completion_answers_command_names_and_option_values() -> None:
     from fwfulfill.cli.completion import answer
 
     assert answer(completion_env("bash", [], "cr")) == ("create\n", 0)
-    assert answer(completion_env("bash", ["-o"], "")) == ("table\njson\n", 0)
+    assert answer(completion_env("bash", ["-o"], "")) == ("table\njson\ncsv\n", 0)
     assert answer(completion_env("bash", ["orders"], "")) == ("show\nlist\nexport\n", 0)
 
 

@@ -16,6 +16,7 @@ from fwfulfill.csv_input.decode import CsvFile, CsvFormat, open_source
 from fwfulfill.csv_input.rows import RowsReading, read_rows
 from fwfulfill.error_codes import ExitCode, counted
 from fwfulfill.errors import FwfulfillError, InputError
+from fwfulfill.planning.multi_box import MultiBox
 from fwfulfill.planning.order_lookup import resolve_orders
 from fwfulfill.planning.plan import Plan
 from fwfulfill.planning.planner import (
@@ -35,6 +36,7 @@ class ImportOptions:
     delimiter: str | None = None  # None: sniffed from the header
     column_map: Mapping[str, str] = field(default_factory=dict)  # field -> column, over the guess
     recheck_uncertain: bool = False  # send again what an earlier run left uncertain
+    multi_box: MultiBox = MultiBox.REFUSE  # an order's several boxes without items
 
 
 @dataclass
@@ -102,10 +104,14 @@ def plan_import(
     """Plan the fulfillments: against the shop and its ledger, or offline when `shop` is None."""
     with _collector_paused():
         if shop is None:
-            imported = CsvImport(offline_plan(reading.rows.drafts, reading.rows.problems), reading)
+            rows = reading.rows
+            imported = CsvImport(
+                offline_plan(rows.drafts, rows.problems, options.multi_box), reading
+            )
         else:
-            imported = _plan_with_shop(reading, shop, options.recheck_uncertain)
+            imported = _plan_with_shop(reading, shop, options)
     imported.plan.rows_read = reading.rows.rows
+    imported.plan.multi_box = options.multi_box.value
     imported.plan.columns = reading.columns.described()
     return imported
 
@@ -140,9 +146,7 @@ def _encoding_problem() -> InputProblem:
     )
 
 
-def _plan_with_shop(
-    reading: CsvReading, shop: ShopConnection, recheck_uncertain: bool
-) -> CsvImport:
+def _plan_with_shop(reading: CsvReading, shop: ShopConnection, options: ImportOptions) -> CsvImport:
     rows = reading.rows
     # Orders whose every box the ledger records as created need no read (a re-run costs nothing).
     recorded = shop.ledger.view_by_references(
@@ -155,7 +159,7 @@ def _plan_with_shop(
     history = shop.ledger.view(
         shop.shop_key,
         {order.id for order in resolution.orders.values()},
-        recheck_uncertain=recheck_uncertain,
+        recheck_uncertain=options.recheck_uncertain,
     )
     missing = {key: problem(error.code, error.message) for key, error in resolution.missing.items()}
     plan = build_plan(
@@ -165,6 +169,7 @@ def _plan_with_shop(
         input_problems=rows.problems,
         missing=missing,
         related=resolution.related,
+        multi_box=options.multi_box,
     )
     if skipped:
         plan.fulfillments.extend(skipped)

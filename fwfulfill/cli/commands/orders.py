@@ -38,6 +38,10 @@ def show(
     """Show an order: status, customer, and its items (variant id, SKU, name, ordered quantity)."""
     app_ctx: AppContext = ctx.obj
     with failures_rendered(app_ctx.output):
+        if app_ctx.output.csv_mode:
+            from fwfulfill.cli.csv_output import refuse_csv
+
+            raise refuse_csv("orders show")
         from fwfulfill.api.models import order_summary
         from fwfulfill.planning.order_lookup import fetch_order
         from fwfulfill.planning.parse_input import parse_order_reference
@@ -105,6 +109,11 @@ def list_orders(
         found = found[:limit]
         if app_ctx.output.json_mode:
             app_ctx.output.data({"orders": [order_summary(order) for order in found]})
+        elif app_ctx.output.csv_mode:
+            from fwfulfill.cli.csv_output import ORDER_COLUMNS, order_rows
+
+            summaries = (order_summary(order) for order in found)
+            app_ctx.output.data_rows(ORDER_COLUMNS, order_rows(summaries))
         else:
             from fwfulfill.cli.tables import orders_table
 
