@@ -505,8 +505,29 @@ _ENTRIES: tuple[Entry, ...] = (
         "Several boxes, items unknown",
         "The order has several new tracking numbers but the rows do not say which items went in "
         "which box.",
-        "Add SKU and quantity columns, one row per item and box.",
+        "Add SKU and quantity columns, one row per item and box; or, when the boxes may go under "
+        "one tracking number, `--multi-box first` sends everything with the first one.",
         _INPUT,
+    ),
+    _api(
+        "ambiguous_packages_offline",
+        "Several boxes, items unknown",
+        "The order has several tracking numbers without items; offline, fwfulfill cannot tell "
+        "which of them an earlier run already sent.",
+        "Add SKU and quantity columns, one row per item and box; or choose `--multi-box first`. "
+        "A dry run against the shop says what a sending run will do.",
+        _INPUT,
+        severity=_WARNING,
+    ),
+    _api(
+        "multi_box_first",
+        "Sent with the first box",
+        "`--multi-box first`: everything left of the order goes with its first tracking number; "
+        "Fourthwall takes one tracking number per fulfillment, so the others are not sent.",
+        "Nothing to do if one tracking number is enough for the customer; to send each box, add "
+        "SKU and quantity columns.",
+        _INPUT,
+        severity=_WARNING,
     ),
     _api(
         "mixed_box",
@@ -621,6 +642,13 @@ _ENTRIES: tuple[Entry, ...] = (
         "Invalid date",
         "The date is not in a form fwfulfill reads.",
         "Write it like 2026-11-01, 2026-11-01T08:00:00Z, 7d or 24h.",
+        _INPUT,
+    ),
+    _api(
+        "csv_not_supported",
+        "No CSV output",
+        "`-o csv` is for the lists: `orders list`, `history` and `from-csv`.",
+        "Use `-o json` (or `-o table`) for this command.",
         _INPUT,
     ),
     _api(
@@ -750,6 +778,21 @@ _ENTRIES: tuple[Entry, ...] = (
         "A file fwfulfill must write is a directory, a device or a pipe, or its folder is missing "
         "or read-only.",
         "Name a regular file in a folder you can write to.",
+        _INPUT,
+    ),
+    _api(
+        "export_file_exists",
+        "File exists",
+        "The export would replace a file that is already there.",
+        "Add --force to replace it, or name another file with --output.",
+        _INPUT,
+    ),
+    _api(
+        "export_needs_output",
+        "Where to write the export",
+        "The export is a CSV of customers' names and addresses; fwfulfill does not print it on a "
+        "terminal.",
+        "Name a file with --output FILE (or `--output -` to print it anyway).",
         _INPUT,
     ),
     _api(

@@ -252,7 +252,13 @@ def test_offline_check_of_each_example_finds_the_same_boxes_and_the_file_problem
         return (lines, tracking, carrier)
 
     assert sorted(map(label, boxes(document))) == sorted(map(label, expected.fulfillments))
-    assert set(problems(document)) <= set(expected.problems)
+    # Offline, several boxes without items are a warning (the ledger at send time decides which
+    # are new); online the same boxes are an error.
+    offline = {
+        found.replace("warning | ambiguous_packages_offline", "error | ambiguous_packages")
+        for found in problems(document)
+    }
+    assert offline <= set(expected.problems)
 
 
 @pytest.mark.parametrize("name", CLEAN)

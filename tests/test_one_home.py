@@ -63,6 +63,8 @@ WARNINGS = {
     "shared_tracking",
     "duplicate_row",
     "encoding_fallback",
+    "ambiguous_packages_offline",
+    "multi_box_first",
 }
 INFOS = {"skipped_row", "already_fulfilled", "summary_row", "lines_before_header"}
 

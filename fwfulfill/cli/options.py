@@ -11,6 +11,8 @@ from typing import Annotated
 
 import typer
 
+from fwfulfill.planning.multi_box import MultiBox
+
 # ---- what to act on --------------------------------------------------------------------------
 
 OrderArgument = Annotated[
@@ -50,6 +52,19 @@ RecheckUncertainAll = Annotated[
         _RECHECK_UNCERTAIN,
         help="Send once more the fulfillments an earlier run left uncertain. Risky: if one did "
         f"go through, {_DOUBLE}; look at those orders in the Fourthwall dashboard first.",
+    ),
+]
+
+# ---- from-csv: reading the file --------------------------------------------------------------
+
+MultiBoxOption = Annotated[
+    MultiBox,
+    typer.Option(
+        "--multi-box",
+        case_sensitive=False,
+        help="An order with several new tracking numbers and no item columns: refuse holds it "
+        "back (the default); first sends everything left with the first tracking number and "
+        "warns about the others (Fourthwall takes one per fulfillment).",
     ),
 ]
 

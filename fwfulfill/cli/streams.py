@@ -1,4 +1,5 @@
-"""Where output goes: data to stdout (tables for people, JSON for programs), talk to stderr.
+"""Where output goes: data to stdout (tables for people, JSON for programs, CSV for spreadsheets),
+talk to stderr.
 
 One object per run, handed to every command, so no command prints on its own.
 """
@@ -8,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from enum import Enum
 from functools import cached_property
 from typing import IO, TYPE_CHECKING, Any
@@ -25,6 +26,7 @@ _PIPE_WIDTH = 200
 class OutputFormat(str, Enum):
     TABLE = "table"
     JSON = "json"
+    CSV = "csv"  # the lists only (orders list, history, from-csv); other commands refuse it
 
 
 class Output:
@@ -84,7 +86,26 @@ class Output:
     def json_mode(self) -> bool:
         return self.format is OutputFormat.JSON
 
+    @property
+    def csv_mode(self) -> bool:
+        return self.format is OutputFormat.CSV
+
     # ---- data (stdout) ----
+
+    def data_rows(self, header: Sequence[str], rows: Iterable[Sequence[str]]) -> None:
+        """Write a CSV (`-o csv`): the header, then each row as `rows` yields it (a large plan is
+        never held as text), every cell guarded against spreadsheet formulas."""
+        from fwfulfill.csv_cells import GuardedWriter
+
+        self.data_written = True
+        try:
+            # "\n": a text stream writes the platform's line end (CRLF on Windows) itself.
+            writer = GuardedWriter(self._stdout_file, lineterminator="\n")
+            writer.writerow(header)
+            writer.writerows(rows)
+            self._stdout_file.flush()
+        except BrokenPipeError:
+            self._stdout_closed()
 
     def _stdout_closed(self) -> None:
         """The reader went away (`| head`): stop writing data, keep the run and its exit code."""
@@ -136,6 +157,20 @@ class Output:
         indent = 2 if self.stdout_is_terminal else None
         self._stdout_file.write(json.dumps(payload, indent=indent) + "\n")
         self._stdout_file.flush()
+
+    def stdout_carries_text(self) -> None:
+        """stdout is a file's text (`orders export`'s CSV), never a JSON document: an error goes
+        to stderr only, so `orders export > open.csv` never leaves JSON in the CSV."""
+        self.format = OutputFormat.TABLE
+
+    def text(self, text: str) -> None:
+        """Data that is already text (a CSV): written to stdout as it is."""
+        self.data_written = True
+        try:
+            self._stdout_file.write(text)
+            self._stdout_file.flush()
+        except BrokenPipeError:
+            self._stdout_closed()
 
     def show(self, *renderables: RenderableType) -> None:
         try:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from fwfulfill.csv_cells import unguard_row
 from fwfulfill.errors import InputError
 
 _CHUNK = 1 << 20
@@ -237,7 +238,8 @@ class CsvFile:
                 "unreadable_file", f"line {self._line}: {exc}.", target=f"line {self._line}"
             ) from None
         start, self._line = self._line, self._reader.line_num + 1
-        return CsvRow(start, tuple(cells))
+        # A cell fwfulfill's own report guarded against formulas (`'=...`) reads as written.
+        return CsvRow(start, tuple(unguard_row(cells)))
 
     def _read_ahead(self, count: int, through_line: int) -> list[CsvRow]:
         head: list[CsvRow] = []

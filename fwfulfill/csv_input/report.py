@@ -6,12 +6,12 @@ can be fixed and fed back as they are (the ledger skips what was created).
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from fwfulfill.atomic_file import open_text_atomically
+from fwfulfill.csv_cells import GuardedWriter
 from fwfulfill.csv_input.decode import CsvFile
 from fwfulfill.error_codes import Severity
 from fwfulfill.planning.plan import Plan, Problem, Status
@@ -87,7 +87,7 @@ def write_report(
     extra = [f"column {number}" for number in range(len(source.header) + 1, width + 1)]
     # A new file beside the target, moved into place whole: a failure never leaves half a report.
     with open_text_atomically(path, encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle, delimiter=source.format.delimiter)
+        writer = GuardedWriter(handle, delimiter=source.format.delimiter)
         writer.writerow([*source.header, *extra, *REPORT_COLUMNS])
         for row in source.rows():
             outcome = outcomes.get(row.line, LineOutcome("not sent"))

@@ -130,6 +130,7 @@ class Plan:
     # Per field the input's column and why it was chosen: {"field", "column", "reason"}.
     columns: list[dict[str, str]] = field(default_factory=list)
     rows_read: int = 0
+    multi_box: str | None = None  # from-csv's `--multi-box` policy, said in its JSON
 
     @property
     def has_errors(self) -> bool:
@@ -160,6 +161,7 @@ class Plan:
             ("fulfillments", (f.to_json() for f in self.fulfillments)),
             ("problems", (problem.to_json() for problem in self.problems)),
             ("summary", self.summary()),
+            *([("multiBox", self.multi_box)] if self.multi_box else []),
         ]
 
     def to_json(self) -> dict[str, Any]:

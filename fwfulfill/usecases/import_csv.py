@@ -19,6 +19,7 @@ from fwfulfill.csv_input.header import locate_header
 from fwfulfill.csv_input.rows import RowsReading, read_rows
 from fwfulfill.error_codes import ExitCode, counted
 from fwfulfill.errors import FwfulfillError, InputError
+from fwfulfill.planning.multi_box import MultiBox
 from fwfulfill.planning.order_lookup import resolve_orders
 from fwfulfill.planning.parse_input import OrderReference, parse_order_reference
 from fwfulfill.planning.plan import Plan
@@ -40,6 +41,7 @@ class ImportOptions:
     column_map: Mapping[str, str] = field(default_factory=dict)  # field -> column, over the guess
     header_row: int | None = None  # physical line of the header; None: found from the names
     recheck_uncertain: bool = False  # send again what an earlier run left uncertain
+    multi_box: MultiBox = MultiBox.REFUSE  # an order's several boxes without items
 
 
 @dataclass
@@ -214,11 +216,15 @@ def plan_import(
     """Plan the fulfillments: against the shop and its ledger, or offline when `shop` is None."""
     with _collector_paused():
         if shop is None:
-            imported = CsvImport(offline_plan(reading.rows.drafts, reading.rows.problems), reading)
+            rows = reading.rows
+            imported = CsvImport(
+                offline_plan(rows.drafts, rows.problems, options.multi_box), reading
+            )
         else:
             reading = _settle_order_column(reading, shop, options)
             imported = _plan_with_shop(reading, shop, options)
     imported.plan.rows_read = imported.reading.rows.rows
+    imported.plan.multi_box = options.multi_box.value
     imported.plan.columns = imported.reading.columns.described()
     return imported
 
@@ -280,6 +286,7 @@ def _plan_with_shop(reading: CsvReading, shop: ShopConnection, options: ImportOp
         input_problems=rows.problems,
         missing=missing,
         related=resolution.related,
+        multi_box=options.multi_box,
     )
     if skipped:
         plan.fulfillments.extend(skipped)

@@ -10,7 +10,8 @@ from fwfulfill.cli.completion_values import complete_map_field
 from fwfulfill.cli.context import AppContext
 from fwfulfill.cli.errors import failures_rendered
 from fwfulfill.cli.help_examples import epilog
-from fwfulfill.cli.options import DryRunPlan, RecheckUncertainAll
+from fwfulfill.cli.options import DryRunPlan, MultiBoxOption, RecheckUncertainAll
+from fwfulfill.planning.multi_box import MultiBox
 
 
 def register(root: typer.Typer) -> None:
@@ -67,6 +68,7 @@ def from_csv(
     fail_fast: bool = typer.Option(False, "--fail-fast", help="Stop sending at the first failure."),
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
     recheck_uncertain: RecheckUncertainAll = False,
+    multi_box: MultiBoxOption = MultiBox.REFUSE,
     report: Path | None = typer.Option(
         None,
         "--report",
@@ -93,5 +95,6 @@ def from_csv(
             report=report,
             recheck_uncertain=recheck_uncertain,
             header_row=header_row,
+            multi_box=multi_box,
         )
         raise typer.Exit(run_from_csv(app_ctx, options))
