@@ -570,8 +570,25 @@ _ENTRIES: tuple[Entry, ...] = (
     _api(
         "skipped_row",
         "Row skipped",
-        "The row is marked voided, refunded or a return.",
+        "The row's label is not live: voided, refunded, cancelled, a failed purchase, a test "
+        "label or a return.",
         "Nothing to do.",
+        _INPUT,
+        severity=_INFO,
+    ),
+    _api(
+        "summary_row",
+        "Summary row skipped",
+        "The row sums up the report (`Total ...`, or one label padded with empty cells).",
+        "Nothing to do.",
+        _INPUT,
+        severity=_INFO,
+    ),
+    _api(
+        "lines_before_header",
+        "Lines before the header skipped",
+        "The file starts with lines that are not the header (a title, a date, a blank line).",
+        "Nothing to do; --header-row N names the header's line if this one is wrong.",
         _INPUT,
         severity=_INFO,
     ),
@@ -822,6 +839,13 @@ _ENTRIES: tuple[Entry, ...] = (
         "Column named twice",
         "Two columns have the same name, so which one holds the field is ambiguous.",
         "Rename or remove one of them, or choose one by its number with --map FIELD=N.",
+        _INPUT,
+    ),
+    _api(
+        "ambiguous_column",
+        "Two columns fit one field",
+        "Two columns are equally good candidates for one field, so fwfulfill does not guess.",
+        "Choose one with {maps}.",
         _INPUT,
     ),
     _api(

@@ -64,6 +64,7 @@ class FromCsvOptions:
     yes: bool
     report: Path | None
     recheck_uncertain: bool = False
+    header_row: int | None = None
     multi_box: MultiBox = MultiBox.REFUSE
 
 
@@ -84,6 +85,7 @@ def run_from_csv(app_ctx: AppContext, options: FromCsvOptions) -> int:
         encoding=options.encoding,
         delimiter=options.delimiter,
         column_map=parse_map_options(options.column_map),
+        header_row=options.header_row,
         recheck_uncertain=options.recheck_uncertain,
         multi_box=options.multi_box,
     )
@@ -92,7 +94,7 @@ def run_from_csv(app_ctx: AppContext, options: FromCsvOptions) -> int:
         check_report_path(options.report, options.file)
     output = app_ctx.output
     with open_source(options.file) as handle:
-        reading = read_csv(import_options, handle)
+        reading = read_csv(import_options, handle, online=not options.offline)
         if options.offline:
             imported = plan_import(reading, None, import_options)
             code = _finish_dry_run(output, imported.plan, imported.exit_status)
@@ -143,7 +145,11 @@ def _show_plan(output: Output, plan: Plan, *, title: str) -> None:
         output.data_fields(plan.json_fields())
         return
     if plan.columns:
-        used = ", ".join(f"{field} = {column!r}" for field, column in plan.columns.items())
+        used = ", ".join(
+            f"{chosen['field']} = {chosen['column']!r}"
+            + ("" if chosen["reason"] == "by name" else f" ({chosen['reason']})")
+            for chosen in plan.columns
+        )
         output.info(f"Columns: {used}")
     _say_multi_box(output, plan)
     if output.csv_mode:  # the rows are the data; the problems are talk, on stderr
@@ -327,6 +333,7 @@ def _resume_command(app_ctx: AppContext, options: FromCsvOptions) -> str:
         ("--rate", options.rate),
         ("--concurrency", str(options.concurrency) if options.concurrency else None),
         ("--report", str(options.report) if options.report else None),
+        ("--header-row", str(options.header_row) if options.header_row else None),
         ("--multi-box", options.multi_box.value if options.multi_box is MultiBox.FIRST else None),
     ):
         if given:

@@ -127,7 +127,8 @@ def status_counts(fulfillments: Iterable[PlannedFulfillment]) -> Counter[str]:
 class Plan:
     fulfillments: list[PlannedFulfillment] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-    columns: dict[str, str] = field(default_factory=dict)  # field -> column the input used
+    # Per field the input's column and why it was chosen: {"field", "column", "reason"}.
+    columns: list[dict[str, str]] = field(default_factory=list)
     rows_read: int = 0
     multi_box: str | None = None  # from-csv's `--multi-box` policy, said in its JSON
 

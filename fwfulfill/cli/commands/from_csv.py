@@ -48,6 +48,13 @@ def from_csv(
         help="Use COLUMN for FIELD (order, tracking, carrier, service, sku, variant, quantity). "
         "Repeatable.",
     ),
+    header_row: int | None = typer.Option(
+        None,
+        "--header-row",
+        min=1,
+        metavar="LINE",
+        help="The header's line number (default: the first line whose columns resolve).",
+    ),
     rate: str | None = typer.Option(
         None, "--rate", metavar="N/SECONDS", help="Request limit (default 100/10, the shop's)."
     ),
@@ -87,6 +94,7 @@ def from_csv(
             yes=yes,
             report=report,
             recheck_uncertain=recheck_uncertain,
+            header_row=header_row,
             multi_box=multi_box,
         )
         raise typer.Exit(run_from_csv(app_ctx, options))
