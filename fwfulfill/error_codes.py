@@ -771,6 +771,13 @@ _ENTRIES: tuple[Entry, ...] = (
         _INPUT,
     ),
     _api(
+        "export_status_closed",
+        "Status not exported",
+        "Orders in this status take no more fulfillments, so they have no items to ship.",
+        "Leave out --status for the orders still to ship.",
+        _INPUT,
+    ),
+    _api(
         "export_needs_output",
         "Where to write the export",
         "The export is a CSV of customers' names and addresses; fwfulfill does not print it on a "

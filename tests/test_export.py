@@ -374,12 +374,9 @@ def test_what_fwfulfill_sent_is_subtracted_and_a_partly_shipped_order_keeps_the_
         env=shop.env(),
     )  # fmt: skip
     assert sent.exit_code == 0, sent
-    _, rows = exported(cli, shop, "--order", "D3XZFWPP")
+    # Now PARTIALLY_SHIPPED: exported only when asked, less what fwfulfill sent.
+    _, rows = exported(cli, shop, "--order", "D3XZFWPP", "--status", "partially_shipped")
     assert [(row["sku"], row["quantity"]) for row in rows] == [("MUG-11OZ", "1")]
-    _, listed = exported(cli, shop)  # now PARTIALLY_SHIPPED, by fwfulfill: still exported
-    assert [(r["sku"], r["quantity"]) for r in listed if r["order"] == "D3XZFWPP"] == [
-        ("MUG-11OZ", "1")
-    ]
 
 
 def test_partly_shipped_orders_of_another_tool_are_left_out_unless_asked(
@@ -387,7 +384,7 @@ def test_partly_shipped_orders_of_another_tool_are_left_out_unless_asked(
 ) -> None:
     shop = start_sandbox()
     result = export(cli, shop)
-    assert "2 partly shipped orders left out" in result.stderr
+    assert "2 partly shipped orders left out: what was shipped outside" in result.stderr
     _, rows = read_rows(result.stdout)
     assert not {"C4L8VR2M", "E9G5KW1S"} & {row["order"] for row in rows}
     _, asked = exported(cli, shop, "--status", "partially_shipped")
@@ -424,3 +421,46 @@ def test_on_a_terminal_with_output_it_writes_the_file_and_says_so(
     assert "Exported 17 orders (31 items to ship)" in screen.text
     assert "Harbour Street" not in screen.text
     assert target.read_text(encoding="utf-8").count("Harbour Street") == 31
+
+
+def test_a_partly_shipped_order_fwfulfill_sent_part_of_is_not_exported_by_default(
+    cli: Cli, start_sandbox: Any
+) -> None:
+    """Another tool may have shipped the rest: the API cannot say, so only `--status
+    partially_shipped` exports it (what fwfulfill's ledger says is left), with a warning."""
+    shop = start_sandbox()
+    sent = cli(
+        "create", "C4L8VR2M", "--item", "MUG-11OZ:1", "--tracking", "usps:9400111899223817654305",
+        env=shop.env(),
+    )  # fmt: skip
+    assert sent.exit_code == 0, sent
+    for args in ((), ("--order", "C4L8VR2M")):
+        result = export(cli, shop, *args)
+        assert result.exit_code == 0, result
+        assert "C4L8VR2M" not in {row["order"] for row in read_rows(result.stdout)[1]}, args
+        warnings = [line for line in result.stderr.splitlines() if "partly shipped" in line]
+        assert len(warnings) == 1, result.stderr
+        assert "C4L8VR2M" in warnings[0]
+        assert "--status partially_shipped" in warnings[0]
+    asked = export(cli, shop, "--status", "partially_shipped", "--order", "C4L8VR2M")
+    assert asked.exit_code == 0, asked
+    skus = [row["sku"] for row in read_rows(asked.stdout)[1]]
+    assert "TEE-BLK-M" in skus
+    assert "MUG-11OZ" not in skus
+    assert "order C4L8VR2M is partly shipped" in asked.stderr
+
+
+@pytest.mark.parametrize("status", ["cancelled", "shipped", "delivered", "completed"])
+def test_a_status_that_takes_no_more_fulfillments_is_refused(
+    cli: Cli, start_sandbox: Any, status: str
+) -> None:
+    shop = start_sandbox()
+    result = export(cli, shop, "--status", status)
+    assert result.exit_code == 2, result
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "--status" in lines[0]
+    assert "PARTIALLY_SHIPPED" in lines[0]
+    assert "CONFIRMED" in lines[0]
+    assert f"GET {API}/order" not in shop.stats()["requests"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -18,6 +18,9 @@ from fwfulfill.cli.help_examples import epilog
 from fwfulfill.cli.options import OrderArgument
 from fwfulfill.error_codes import counted
 from fwfulfill.errors import InputError
+
+if TYPE_CHECKING:
+    from fwfulfill.usecases.export_orders import ExportResult
 
 app = typer.Typer(help="Look up the shop's orders.", no_args_is_help=True)
 
@@ -144,8 +147,9 @@ def export(
         "-s",
         metavar="STATUS",
         autocompletion=complete_status,
-        help="Only these statuses (repeat). Default: confirmed and in production, and partly "
-        "shipped ones fwfulfill sent part of.",
+        help="Only these statuses (repeat): confirmed, partially_in_production, in_production, "
+        "partially_shipped. Default: all but partially_shipped (what another tool shipped "
+        "cannot be seen).",
     ),
     since: str | None = typer.Option(
         None, "--since", metavar="WHEN", help="Created after: 2026-11-01, 7d, 24h."
@@ -174,13 +178,17 @@ def export(
             export_rows,
             write_export,
         )
-        from fwfulfill.usecases.export_orders import ExportQuery, export_orders
+        from fwfulfill.usecases.export_orders import (
+            ExportQuery,
+            export_orders,
+            exportable_statuses,
+        )
         from fwfulfill.usecases.shop import open_shop
 
         shape = export_format(format_name)
         target = _export_target(app_ctx, output_path)
         query = ExportQuery(
-            statuses=tuple(dict.fromkeys(_status(value) for value in status)),
+            statuses=exportable_statuses([_status(value) for value in status]),
             created_after=_since(since) if since else None,
             created_before=_since(until, target="--until") if until else None,
             orders=tuple(parse_order_reference(value, target="--order") for value in order),
@@ -205,12 +213,25 @@ def export(
                 f"order {friendly_id} is {order_status}, not among the statuses exported "
                 "(--status chooses them)."
             )
-        if result.partly_shipped_left_out:
-            app_ctx.output.warning(
-                f"{result.partly_shipped_left_out} partly shipped orders left out: Fourthwall "
-                "does not say which of their items another tool shipped (--status "
-                "partially_shipped exports them, less only what fwfulfill sent)."
-            )
+        _warn_partly_shipped(app_ctx, result)
+
+
+def _warn_partly_shipped(app_ctx: AppContext, result: ExportResult) -> None:
+    """What was shipped outside fwfulfill cannot be seen: say so for each partly shipped order
+    exported, and once for those left out."""
+    for friendly_id in result.partly_shipped_exported:
+        app_ctx.output.warning(
+            f"order {friendly_id} is partly shipped: exported what fwfulfill's ledger says is "
+            "left; items shipped outside fwfulfill cannot be seen, check them before buying labels."
+        )
+    if result.partly_shipped_left_out:
+        ours = result.partly_shipped_sent
+        part_ours = f" ({', '.join(ours)}: fwfulfill sent part)" if ours else ""
+        app_ctx.output.warning(
+            f"{counted(result.partly_shipped_left_out, 'partly shipped order')} left out"
+            f"{part_ours}: what was shipped outside fwfulfill cannot be seen; --status "
+            "partially_shipped exports what fwfulfill's ledger says is left."
+        )
 
 
 def _export_target(app_ctx: AppContext, output_path: str | None) -> Path | None:
