@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+import os
+import subprocess
 import sys
 from collections import Counter
 from collections.abc import Callable
@@ -464,3 +467,46 @@ def test_a_status_that_takes_no_more_fulfillments_is_refused(
     assert "PARTIALLY_SHIPPED" in lines[0]
     assert "CONFIRMED" in lines[0]
     assert f"GET {API}/order" not in shop.stats()["requests"]
+
+
+def _seed_with_emoji_name(tmp_path: Path) -> Path:
+    seed = demo_seed()
+    order = next(o for o in seed["orders"] if o["friendlyId"] == "D3XZFWPP")
+    order["shipping"]["address"]["name"] = "Zoë 🎉 Rivera"
+    path = tmp_path / "seed.json"
+    path.write_text(json.dumps(seed), encoding="utf-8")
+    return path
+
+
+def _fwfulfill_process(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
+    """fwfulfill as its own process with a cp1252 stdout (what a redirected stdout is on
+    Windows), against the --sandbox shop seeded with an emoji in a name."""
+    env = {**os.environ, "PYTHONIOENCODING": "cp1252"}
+    reset = [sys.executable, "-m", "fwfulfill", "--sandbox", "sandbox", "reset"]
+    seeded = subprocess.run(
+        [*reset, "--seed", str(_seed_with_emoji_name(tmp_path))],
+        capture_output=True, env=env, timeout=120, check=False,
+    )  # fmt: skip
+    assert seeded.returncode == 0, seeded.stderr
+    return subprocess.run(
+        [sys.executable, "-m", "fwfulfill", "--sandbox", *args],
+        capture_output=True, env=env, timeout=120, check=False,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("excel", [False, True])
+def test_csv_to_a_non_utf8_stdout_is_utf8_bytes_not_a_crash(tmp_path: Path, excel: bool) -> None:
+    args = ["orders", "export", "--order", "D3XZFWPP", "--output", "-"]
+    done = _fwfulfill_process(tmp_path, *args, *(["--excel"] if excel else []))
+    assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
+    assert done.stdout.startswith(b"\xef\xbb\xbforder," if excel else b"order,")
+    assert "Zoë 🎉 Rivera".encode() in done.stdout
+    assert done.stdout.count(b"\r\n") == done.stdout.count(b"\n") == 3  # header and two items
+    assert b"\r\r\n" not in done.stdout
+
+
+def test_o_csv_to_a_non_utf8_stdout_is_utf8_bytes_not_a_crash(tmp_path: Path) -> None:
+    done = _fwfulfill_process(tmp_path, "orders", "list", "-o", "csv")
+    assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
+    assert "Zoë 🎉 Rivera".encode() in done.stdout
+    assert b"\r\r\n" not in done.stdout
