@@ -510,3 +510,32 @@ def test_o_csv_to_a_non_utf8_stdout_is_utf8_bytes_not_a_crash(tmp_path: Path) ->
     assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
     assert "Zoë 🎉 Rivera".encode() in done.stdout
     assert b"\r\r\n" not in done.stdout
+
+
+@pytest.mark.parametrize("option", ["-o", "--output"])
+def test_o_after_orders_export_names_the_file_as_output_does(
+    cli: Cli, start_sandbox: Any, tmp_path: Path, option: str
+) -> None:
+    target = tmp_path / "x.csv"
+    result = export(cli, start_sandbox(), option, str(target))
+    assert result.exit_code == 0, result
+    assert result.stdout == ""
+    assert target.read_text(encoding="utf-8").startswith("order,")
+
+
+@pytest.mark.parametrize(
+    "args", [("-o", "csv"), ("--output", "json"), ("-oJSON",), ("--output=table",)]
+)
+def test_a_format_name_as_the_export_file_is_refused_not_written(
+    cli: Cli, start_sandbox: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: tuple[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    shop = start_sandbox()
+    result = export(cli, shop, *args)
+    assert result.exit_code == 2, result
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "orders export always writes CSV" in lines[0]
+    assert "--output open-orders.csv" in lines[0]
+    assert list(tmp_path.iterdir()) == []
+    assert f"GET {API}/order" not in shop.stats()["requests"]

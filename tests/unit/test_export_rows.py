@@ -128,7 +128,10 @@ def test_customers_are_counted_by_address_not_by_order() -> None:
     ("command", "hoisted"),
     [
         ("orders export --output o.csv", "orders export --output o.csv"),
-        ("orders export --output=o.csv -o json", "-o json orders export --output=o.csv"),
+        ("orders export --output=o.csv -v", "-v orders export --output=o.csv"),
+        ("orders export -o o.csv --sandbox", "--sandbox orders export -o o.csv"),
+        ("orders export -oo.csv", "orders export -oo.csv"),
+        ("-o json orders export -o o.csv", "-o json orders export -o o.csv"),
         ("--profile p orders export --output -", "--profile p orders export --output -"),
         ("orders list --output json", "--output json orders list"),
         ("--output json orders export", "--output json orders export"),

@@ -16,6 +16,7 @@ from fwfulfill.cli.context import AppContext
 from fwfulfill.cli.errors import failures_rendered
 from fwfulfill.cli.help_examples import epilog
 from fwfulfill.cli.options import OrderArgument
+from fwfulfill.cli.streams import OutputFormat
 from fwfulfill.error_codes import counted
 from fwfulfill.errors import InputError
 
@@ -138,6 +139,7 @@ def export(
     output_path: str | None = typer.Option(
         None,
         "--output",
+        "-o",
         metavar="FILE",
         help="Write the CSV here ('-': stdout, the default when stdout is not a terminal).",
     ),
@@ -250,6 +252,12 @@ def _export_target(app_ctx: AppContext, output_path: str | None) -> Path | None:
         return None
     if not output_path.strip():
         raise InputError("invalid_option", "the file name is empty.", target="--output")
+    if output_path.strip().lower() in {fmt.value for fmt in OutputFormat}:
+        raise InputError(
+            "export_output_is_format",
+            f"{output_path.strip()!r} is an output format; orders export always writes CSV.",
+            target="--output",
+        )
     return Path(output_path)
 
 
