@@ -539,3 +539,30 @@ def test_a_format_name_as_the_export_file_is_refused_not_written(
     assert "--output open-orders.csv" in lines[0]
     assert list(tmp_path.iterdir()) == []
     assert f"GET {API}/order" not in shop.stats()["requests"]
+
+
+def test_an_existing_export_file_is_refused_saying_force_once(
+    cli: Cli, start_sandbox: Any, tmp_path: Path
+) -> None:
+    target = tmp_path / "gen.csv"
+    target.write_text("mine\n", encoding="utf-8")
+    result = export(cli, start_sandbox(), "--output", str(target))
+    assert result.exit_code == 2, result
+    assert result.stderr.lower().count("add --force") == 1, result.stderr
+    assert "already exists" in result.stderr
+
+
+@pytest.mark.parametrize("kind", ["directory", "device"])
+def test_a_directory_or_device_as_export_file_says_what_it_is_not_already_exists(
+    cli: Cli, start_sandbox: Any, tmp_path: Path, kind: str
+) -> None:
+    if kind == "device" and sys.platform == "win32":
+        pytest.skip("no /dev/null on Windows")
+    target = str(tmp_path) if kind == "directory" else "/dev/null"
+    shop = start_sandbox()
+    result = export(cli, shop, "--output", target)
+    assert result.exit_code == 2, result
+    assert "already exists" not in result.stderr
+    assert "--force" not in result.stderr
+    assert ("is a directory" if kind == "directory" else "not a regular file") in result.stderr
+    assert f"GET {API}/order" not in shop.stats()["requests"]

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TextIO
 
 from fwfulfill.api.models import Order
-from fwfulfill.atomic_file import check_writable, open_text_atomically
+from fwfulfill.atomic_file import check_writable, open_text_atomically, resolve_target
 from fwfulfill.csv_cells import GuardedWriter
 from fwfulfill.errors import InputError
 from fwfulfill.usecases.export_columns import GENERIC_COLUMNS
@@ -308,14 +308,13 @@ def csv_text(rows: Sequence[Sequence[str]]) -> str:
 
 
 def check_export_target(path: Path, *, force: bool) -> None:
-    """Refuse, before anything is read from the shop, a file that exists (unless `force`) or that
-    could not be written."""
+    """Refuse, before anything is read from the shop, a file that could not be written (a
+    directory, a device: --force would not help, so that is said first) or that exists (unless
+    `force`)."""
+    resolve_target(path)
     if not force and os.path.lexists(path):
-        raise InputError(
-            "export_file_exists",
-            f"{path} already exists; add --force to replace it, or name another file.",
-            target="--output",
-        )
+        # The catalogue's hint says what to do: --force or another file.
+        raise InputError("export_file_exists", f"{path} already exists.", target="--output")
     check_writable(path)
 
 
