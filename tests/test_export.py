@@ -566,3 +566,18 @@ def test_a_directory_or_device_as_export_file_says_what_it_is_not_already_exists
     assert "--force" not in result.stderr
     assert ("is a directory" if kind == "directory" else "not a regular file") in result.stderr
     assert f"GET {API}/order" not in shop.stats()["requests"]
+
+
+def test_a_date_only_until_takes_in_that_whole_day(cli: Cli, start_sandbox: Any) -> None:
+    shop = start_sandbox()
+    _, rows = exported(cli, shop)
+    last = max(rows, key=lambda row: row["order_date"])
+    day = last["order_date"][:10]
+    assert last["order_date"] > day + "T00:00:00"  # made during that day, not at midnight
+    _, until_day = exported(cli, shop, "--until", day)
+    assert last["order"] in {row["order"] for row in until_day}
+    _, named = exported(cli, shop, "--until", day, "--order", last["order"])
+    assert [row["order"] for row in named] == [last["order"]] * len(named)
+    assert named
+    _, until_stamp = exported(cli, shop, "--until", day + "T00:00:00Z")  # a timestamp is exact
+    assert last["order"] not in {row["order"] for row in until_stamp}

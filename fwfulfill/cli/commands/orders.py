@@ -31,6 +31,7 @@ def register(root: typer.Typer) -> None:
 
 
 _RELATIVE = re.compile(r"^(\d+)\s*([dhw])$", re.IGNORECASE)
+_DATE_ONLY = re.compile(r"^\d{4}-?\d{2}-?\d{2}$")  # 2026-11-25 or 20261125: no time of day
 _STATUS_HELP = "Only these statuses (repeat): " + ", ".join(ORDER_STATUSES) + "."
 
 
@@ -157,7 +158,10 @@ def export(
         None, "--since", metavar="WHEN", help="Created after: 2026-11-01, 7d, 24h."
     ),
     until: str | None = typer.Option(
-        None, "--until", metavar="WHEN", help="Created before: 2026-11-30, 1d."
+        None,
+        "--until",
+        metavar="WHEN",
+        help="Created before: 2026-11-30 (to the end of that day), 2026-11-30T08:00Z, 1d.",
     ),
     order: list[str] = typer.Option(
         [], "--order", metavar="ORDER", help="Only this order (UUID or friendly id; repeat)."
@@ -192,7 +196,7 @@ def export(
         query = ExportQuery(
             statuses=exportable_statuses([_status(value) for value in status]),
             created_after=_since(since) if since else None,
-            created_before=_since(until, target="--until") if until else None,
+            created_before=_since(until, target="--until", end_of_day=True) if until else None,
             orders=tuple(parse_order_reference(value, target="--order") for value in order),
         )
         if target is not None:
@@ -295,11 +299,16 @@ def _status(value: str) -> str:
     return upper
 
 
-def _since(value: str, now: datetime | None = None, *, target: str = "--since") -> str:
+def _since(
+    value: str, now: datetime | None = None, *, target: str = "--since", end_of_day: bool = False
+) -> str:
     """An absolute UTC timestamp for `--since` (or `--until`), from a date, a datetime or `7d` /
-    `24h` / `2w`."""
+    `24h` / `2w`. With `end_of_day` (`--until`, an exclusive bound) a date alone means the end of
+    that day, the next midnight: `--until 2026-11-25` takes in the 25th."""
     try:
         moment = _moment(value.strip(), now, target)
+        if end_of_day and _DATE_ONLY.match(value.strip()):
+            moment += timedelta(days=1)
         return (
             moment.astimezone(timezone.utc)
             .isoformat(timespec="milliseconds")
