@@ -581,3 +581,9 @@ def test_a_date_only_until_takes_in_that_whole_day(cli: Cli, start_sandbox: Any)
     assert named
     _, until_stamp = exported(cli, shop, "--until", day + "T00:00:00Z")  # a timestamp is exact
     assert last["order"] not in {row["order"] for row in until_stamp}
+
+
+def test_one_partly_shipped_order_is_counted_in_the_singular(cli: Cli, start_sandbox: Any) -> None:
+    result = export(cli, start_sandbox(), "--order", "C4L8VR2M")
+    assert result.exit_code == 0, result
+    assert "warning: 1 partly shipped order left out" in result.stderr

@@ -1,4 +1,5 @@
-"""`fwfulfill orders show|list`: find an order and what to pass to `--item`."""
+"""`fwfulfill orders show|list|export`: find an order and what to pass to `--item`, or export the
+orders still to ship for a label tool."""
 
 from __future__ import annotations
 
@@ -23,7 +24,10 @@ from fwfulfill.errors import InputError
 if TYPE_CHECKING:
     from fwfulfill.usecases.export_orders import ExportResult
 
-app = typer.Typer(help="Look up the shop's orders.", no_args_is_help=True)
+app = typer.Typer(
+    help="Look up the shop's orders, or export those still to ship for a label tool.",
+    no_args_is_help=True,
+)
 
 
 def register(root: typer.Typer) -> None:
@@ -171,8 +175,7 @@ def export(
     ),
     force: bool = typer.Option(False, "--force", help="Replace FILE if it exists."),
 ) -> None:
-    """Export the orders still to ship as a CSV for a label tool; its tracking file comes back
-    with `from-csv`."""
+    """Export the orders still to ship as CSV for a label tool (its tracking file: `from-csv`)."""
     app_ctx: AppContext = ctx.obj
     app_ctx.output.stdout_carries_text()
     with failures_rendered(app_ctx.output):
