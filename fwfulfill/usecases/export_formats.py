@@ -77,6 +77,13 @@ def _one_line(text: str) -> str:
     return ", ".join(part.strip() for part in _LINE_BREAK.split(text) if part.strip())
 
 
+def _recipient(to: dict[str, str]) -> list[str]:
+    """Name, company (Fourthwall has none), address lines, city, state, zip, country: the order
+    every preset's address columns follow."""
+    keys = ("name", "company", "address1", "address2", "city", "state", "zip", "country")
+    return [to.get(key, "") for key in keys]
+
+
 def number_text(value: float) -> str:
     """A number as a spreadsheet reads it back: no exponent, no trailing zeros."""
     text = f"{value:.4f}".rstrip("0").rstrip(".")
@@ -125,14 +132,7 @@ def _generic(found: ExportOrder, item: ExportItem | None) -> list[str]:
         str(item.quantity),
         item.name,
         order.created_at or "",
-        to.get("name", ""),
-        "",
-        to.get("address1", ""),
-        to.get("address2", ""),
-        to.get("city", ""),
-        to.get("state", ""),
-        to.get("zip", ""),
-        to.get("country", ""),
+        *_recipient(to),
         order.email or "",
         to.get("phone", ""),
         weight,
@@ -145,14 +145,7 @@ def _pirateship(found: ExportOrder, item: ExportItem | None) -> list[str]:
     return [
         order.friendly_id,
         order.created_at or "",
-        to.get("name", ""),
-        "",
-        to.get("address1", ""),
-        to.get("address2", ""),
-        to.get("city", ""),
-        to.get("state", ""),
-        to.get("zip", ""),
-        to.get("country", ""),
+        *_recipient(to),
         order.email or "",
         to.get("phone", ""),
         parcel_ounces(found),
@@ -166,14 +159,7 @@ def _shipstation(found: ExportOrder, item: ExportItem | None) -> list[str]:
     return [
         order.friendly_id,
         order.created_at or "",
-        to.get("name", ""),
-        "",
-        to.get("address1", ""),
-        to.get("address2", ""),
-        to.get("city", ""),
-        to.get("state", ""),
-        to.get("zip", ""),
-        to.get("country", ""),
+        *_recipient(to),
         to.get("phone", ""),
         order.email or "",
         item.sku,
@@ -187,14 +173,7 @@ def _easypost(found: ExportOrder, item: ExportItem | None) -> list[str]:
     order, to = found.order, _address(found.order)
     return [
         order.friendly_id,
-        to.get("name", ""),
-        "",
-        to.get("address1", ""),
-        to.get("address2", ""),
-        to.get("city", ""),
-        to.get("state", ""),
-        to.get("zip", ""),
-        to.get("country", ""),
+        *_recipient(to),
         to.get("phone", ""),
         order.email or "",
         parcel_ounces(found),

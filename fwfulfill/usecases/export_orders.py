@@ -19,7 +19,6 @@ from datetime import datetime, timezone
 
 from fwfulfill.api.models import Order
 from fwfulfill.api.statuses import OPEN_STATUSES, OrderStatus
-from fwfulfill.constants import ORDER_PAGE_SIZE_MAX
 from fwfulfill.errors import InputError
 from fwfulfill.planning.order_lookup import fetch_order
 from fwfulfill.planning.parse_input import OrderReference
@@ -74,7 +73,6 @@ class ExportResult:
     partly_shipped_sent: list[str] = field(default_factory=list)
     # Partly shipped orders exported because --status asked: friendly ids, for a warning each.
     partly_shipped_exported: list[str] = field(default_factory=list)
-    orders_read: int = 0
     # Orders named with `orders` whose status is not exported: (friendly id, status).
     named_not_exported: list[tuple[str, str]] = field(default_factory=list)
 
@@ -103,7 +101,7 @@ def export_orders(
         if query.orders
         else _listed_orders(shop, query, read_statuses, on_page)
     )
-    result = ExportResult(orders_read=len(read))
+    result = ExportResult()
     wanted = [order for order in read if order.status in read_statuses]
     if query.orders:
         result.named_not_exported = [
@@ -148,23 +146,17 @@ def _listed_orders(
     """Every order of the list in these statuses, page by page; an order met twice (the list
     moved between pages) counts once."""
     seen: dict[str, Order] = {}
-    page = 0
-    while True:
-        batch = shop.client.list_orders(
-            page=page,
-            size=ORDER_PAGE_SIZE_MAX,
-            statuses=statuses,
-            created_after=query.created_after,
-            created_before=query.created_before,
-        )
+    pages = shop.client.order_pages(
+        statuses=statuses,
+        created_after=query.created_after,
+        created_before=query.created_before,
+    )
+    for batch in pages:
         for order in batch.results:
             seen.setdefault(order.id, order)
         if on_page is not None:
             on_page(len(seen), batch.total)
-        last = batch.total_pages is not None and page + 1 >= batch.total_pages
-        if not batch.results or last or len(batch.results) < ORDER_PAGE_SIZE_MAX:
-            return list(seen.values())
-        page += 1
+    return list(seen.values())
 
 
 def _named_orders(

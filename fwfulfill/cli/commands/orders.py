@@ -12,11 +12,11 @@ import typer
 
 from fwfulfill.api.statuses import ORDER_STATUSES
 from fwfulfill.cli.command_group import SuggestOnceGroup
-from fwfulfill.cli.completion_values import complete_export_format, complete_status
+from fwfulfill.cli.completion_values import complete_export_format
 from fwfulfill.cli.context import AppContext
 from fwfulfill.cli.errors import failures_rendered
 from fwfulfill.cli.help_examples import epilog
-from fwfulfill.cli.options import OrderArgument
+from fwfulfill.cli.options import OrderArgument, SinceOption, StatusOption
 from fwfulfill.cli.streams import OutputFormat
 from fwfulfill.error_codes import counted
 from fwfulfill.errors import InputError
@@ -36,7 +36,6 @@ def register(root: typer.Typer) -> None:
 
 _RELATIVE = re.compile(r"^(\d+)\s*([dhw])$", re.IGNORECASE)
 _DATE_ONLY = re.compile(r"^\d{4}-?\d{2}-?\d{2}$")  # 2026-11-25 or 20261125: no time of day
-_STATUS_HELP = "Only these statuses (repeat): " + ", ".join(ORDER_STATUSES) + "."
 
 
 @app.command("show", epilog=epilog("orders show"))
@@ -69,20 +68,8 @@ def show(
 @app.command("list", epilog=epilog("orders list"))
 def list_orders(
     ctx: typer.Context,
-    status: list[str] = typer.Option(
-        [],
-        "--status",
-        "-s",
-        metavar="STATUS",
-        autocompletion=complete_status,
-        help=_STATUS_HELP,
-    ),
-    since: str | None = typer.Option(
-        None,
-        "--since",
-        metavar="WHEN",
-        help="Created after: 2026-11-01, 2026-11-01T08:00Z, 7d, 24h.",
-    ),
+    status: StatusOption = [],  # noqa: B006 - Typer copies the default
+    since: SinceOption = None,
     email: str | None = typer.Option(None, "--email", help="Only this customer's orders."),
     limit: int = typer.Option(50, "--limit", "-n", min=1, help="At most this many orders."),
 ) -> None:
@@ -90,31 +77,18 @@ def list_orders(
     app_ctx: AppContext = ctx.obj
     with failures_rendered(app_ctx.output):
         from fwfulfill.api.models import Order, order_summary
-        from fwfulfill.constants import ORDER_PAGE_SIZE_MAX
 
         statuses = [_status(value) for value in status]
         created_after = _since(since) if since else None
         found: list[Order] = []
         with app_ctx.client() as client:
-            page = 0
-            while len(found) < limit:
-                size = (
-                    min(ORDER_PAGE_SIZE_MAX, limit - len(found))
-                    if page == 0
-                    else ORDER_PAGE_SIZE_MAX
-                )
-                batch = client.list_orders(
-                    page=page,
-                    size=size,
-                    statuses=statuses,
-                    email=email,
-                    created_after=created_after,
-                )
+            pages = client.order_pages(
+                statuses=statuses, email=email, created_after=created_after, first_size=limit
+            )
+            for batch in pages:
                 found.extend(batch.results)
-                last_page = batch.total_pages is not None and page + 1 >= batch.total_pages
-                if not batch.results or last_page or len(batch.results) < size:
+                if len(found) >= limit:
                     break
-                page += 1
         found = found[:limit]
         if app_ctx.output.json_mode:
             app_ctx.output.data({"orders": [order_summary(order) for order in found]})
@@ -148,19 +122,8 @@ def export(
         metavar="FILE",
         help="Write the CSV here ('-': stdout, the default when stdout is not a terminal).",
     ),
-    status: list[str] = typer.Option(
-        [],
-        "--status",
-        "-s",
-        metavar="STATUS",
-        autocompletion=complete_status,
-        help="Only these statuses (repeat): confirmed, partially_in_production, in_production, "
-        "partially_shipped. Default: all but partially_shipped (what another tool shipped "
-        "cannot be seen).",
-    ),
-    since: str | None = typer.Option(
-        None, "--since", metavar="WHEN", help="Created after: 2026-11-01, 7d, 24h."
-    ),
+    status: StatusOption = [],  # noqa: B006 - Typer copies the default
+    since: SinceOption = None,
     until: str | None = typer.Option(
         None,
         "--until",
@@ -175,7 +138,10 @@ def export(
     ),
     force: bool = typer.Option(False, "--force", help="Replace FILE if it exists."),
 ) -> None:
-    """Export the orders still to ship as CSV for a label tool (its tracking file: `from-csv`)."""
+    """Export the orders still to ship as CSV for a label tool (its tracking file: `from-csv`).
+
+    --status takes confirmed, partially_in_production, in_production and partially_shipped; by
+    default all but partially_shipped (what was shipped outside fwfulfill cannot be seen)."""
     app_ctx: AppContext = ctx.obj
     app_ctx.output.stdout_carries_text()
     with failures_rendered(app_ctx.output):
