@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from fwfulfill.api.statuses import OPEN_STATUSES, ORDER_STATUSES
+from fwfulfill.api.statuses import ORDER_STATUSES
 from fwfulfill.cli.completion_values import complete_status
 from fwfulfill.planning.multi_box import MultiBox
 
@@ -26,12 +26,9 @@ OrderArgument = Annotated[
 
 # ---- which orders: `orders list` and `orders export` ------------------------------------------
 
-_OPEN = [status.value.lower() for status in OPEN_STATUSES]
-_CLOSED = [status.lower() for status in ORDER_STATUSES if status.lower() not in _OPEN]
-_STATUS_HELP = (
-    f"Only these statuses (repeat): {', '.join(_OPEN)} (the four `orders export` takes), "
-    f"{', '.join(_CLOSED)}."
-)
+# The API's statuses, as the API writes them (`orders export` takes only the first four: see its
+# help, where the refusal names them too).
+_STATUS_HELP = "Only these statuses (repeat): " + ", ".join(ORDER_STATUSES) + "."
 StatusOption = Annotated[
     list[str],
     typer.Option(
