@@ -133,7 +133,8 @@ def exportable_statuses(statuses: Sequence[str]) -> tuple[str, ...]:
     if closed:
         raise InputError(
             "export_status_closed",
-            f"{', '.join(closed)} takes no more fulfillments; orders export accepts "
+            f"{', '.join(closed)} {'takes' if len(closed) == 1 else 'take'} no more "
+            "fulfillments; orders export accepts "
             f"{', '.join(EXPORTABLE_STATUSES)}.",
             target="--status",
         )
