@@ -788,6 +788,20 @@ _ENTRIES: tuple[Entry, ...] = (
         _INPUT,
     ),
     _api(
+        "export_status_closed",
+        "Status not exported",
+        "Orders in this status take no more fulfillments, so they have no items to ship.",
+        "Leave out --status for the orders still to ship.",
+        _INPUT,
+    ),
+    _api(
+        "export_output_is_format",
+        "A format is not a file",
+        "After `orders export`, --output and -o name the file to write; the export is always CSV.",
+        "Name a file, e.g. --output open-orders.csv.",
+        _INPUT,
+    ),
+    _api(
         "export_needs_output",
         "Where to write the export",
         "The export is a CSV of customers' names and addresses; fwfulfill does not print it on a "

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+import os
+import subprocess
 import sys
 from collections import Counter
 from collections.abc import Callable
@@ -374,12 +377,9 @@ def test_what_fwfulfill_sent_is_subtracted_and_a_partly_shipped_order_keeps_the_
         env=shop.env(),
     )  # fmt: skip
     assert sent.exit_code == 0, sent
-    _, rows = exported(cli, shop, "--order", "D3XZFWPP")
+    # Now PARTIALLY_SHIPPED: exported only when asked, less what fwfulfill sent.
+    _, rows = exported(cli, shop, "--order", "D3XZFWPP", "--status", "partially_shipped")
     assert [(row["sku"], row["quantity"]) for row in rows] == [("MUG-11OZ", "1")]
-    _, listed = exported(cli, shop)  # now PARTIALLY_SHIPPED, by fwfulfill: still exported
-    assert [(r["sku"], r["quantity"]) for r in listed if r["order"] == "D3XZFWPP"] == [
-        ("MUG-11OZ", "1")
-    ]
 
 
 def test_partly_shipped_orders_of_another_tool_are_left_out_unless_asked(
@@ -387,7 +387,7 @@ def test_partly_shipped_orders_of_another_tool_are_left_out_unless_asked(
 ) -> None:
     shop = start_sandbox()
     result = export(cli, shop)
-    assert "2 partly shipped orders left out" in result.stderr
+    assert "2 partly shipped orders left out: what was shipped outside" in result.stderr
     _, rows = read_rows(result.stdout)
     assert not {"C4L8VR2M", "E9G5KW1S"} & {row["order"] for row in rows}
     _, asked = exported(cli, shop, "--status", "partially_shipped")
@@ -424,3 +424,166 @@ def test_on_a_terminal_with_output_it_writes_the_file_and_says_so(
     assert "Exported 17 orders (31 items to ship)" in screen.text
     assert "Harbour Street" not in screen.text
     assert target.read_text(encoding="utf-8").count("Harbour Street") == 31
+
+
+def test_a_partly_shipped_order_fwfulfill_sent_part_of_is_not_exported_by_default(
+    cli: Cli, start_sandbox: Any
+) -> None:
+    """Another tool may have shipped the rest: the API cannot say, so only `--status
+    partially_shipped` exports it (what fwfulfill's ledger says is left), with a warning."""
+    shop = start_sandbox()
+    sent = cli(
+        "create", "C4L8VR2M", "--item", "MUG-11OZ:1", "--tracking", "usps:9400111899223817654305",
+        env=shop.env(),
+    )  # fmt: skip
+    assert sent.exit_code == 0, sent
+    for args in ((), ("--order", "C4L8VR2M")):
+        result = export(cli, shop, *args)
+        assert result.exit_code == 0, result
+        assert "C4L8VR2M" not in {row["order"] for row in read_rows(result.stdout)[1]}, args
+        warnings = [line for line in result.stderr.splitlines() if "partly shipped" in line]
+        assert len(warnings) == 1, result.stderr
+        assert "C4L8VR2M" in warnings[0]
+        assert "--status partially_shipped" in warnings[0]
+    asked = export(cli, shop, "--status", "partially_shipped", "--order", "C4L8VR2M")
+    assert asked.exit_code == 0, asked
+    skus = [row["sku"] for row in read_rows(asked.stdout)[1]]
+    assert "TEE-BLK-M" in skus
+    assert "MUG-11OZ" not in skus
+    assert "order C4L8VR2M is partly shipped" in asked.stderr
+
+
+@pytest.mark.parametrize("status", ["cancelled", "shipped", "delivered", "completed"])
+def test_a_status_that_takes_no_more_fulfillments_is_refused(
+    cli: Cli, start_sandbox: Any, status: str
+) -> None:
+    shop = start_sandbox()
+    result = export(cli, shop, "--status", status)
+    assert result.exit_code == 2, result
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "--status" in lines[0]
+    assert "PARTIALLY_SHIPPED" in lines[0]
+    assert "CONFIRMED" in lines[0]
+    assert f"GET {API}/order" not in shop.stats()["requests"]
+
+
+def _seed_with_emoji_name(tmp_path: Path) -> Path:
+    seed = demo_seed()
+    order = next(o for o in seed["orders"] if o["friendlyId"] == "D3XZFWPP")
+    order["shipping"]["address"]["name"] = "Zoë 🎉 Rivera"
+    path = tmp_path / "seed.json"
+    path.write_text(json.dumps(seed), encoding="utf-8")
+    return path
+
+
+def _fwfulfill_process(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
+    """fwfulfill as its own process with a cp1252 stdout (what a redirected stdout is on
+    Windows), against the --sandbox shop seeded with an emoji in a name."""
+    env = {**os.environ, "PYTHONIOENCODING": "cp1252"}
+    reset = [sys.executable, "-m", "fwfulfill", "--sandbox", "sandbox", "reset"]
+    seeded = subprocess.run(
+        [*reset, "--seed", str(_seed_with_emoji_name(tmp_path))],
+        capture_output=True, env=env, timeout=120, check=False,
+    )  # fmt: skip
+    assert seeded.returncode == 0, seeded.stderr
+    return subprocess.run(
+        [sys.executable, "-m", "fwfulfill", "--sandbox", *args],
+        capture_output=True, env=env, timeout=120, check=False,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("excel", [False, True])
+def test_csv_to_a_non_utf8_stdout_is_utf8_bytes_not_a_crash(tmp_path: Path, excel: bool) -> None:
+    args = ["orders", "export", "--order", "D3XZFWPP", "--output", "-"]
+    done = _fwfulfill_process(tmp_path, *args, *(["--excel"] if excel else []))
+    assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
+    assert done.stdout.startswith(b"\xef\xbb\xbforder," if excel else b"order,")
+    assert "Zoë 🎉 Rivera".encode() in done.stdout
+    assert done.stdout.count(b"\r\n") == done.stdout.count(b"\n") == 3  # header and two items
+    assert b"\r\r\n" not in done.stdout
+
+
+def test_o_csv_to_a_non_utf8_stdout_is_utf8_bytes_not_a_crash(tmp_path: Path) -> None:
+    done = _fwfulfill_process(tmp_path, "orders", "list", "-o", "csv")
+    assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
+    assert "Zoë 🎉 Rivera".encode() in done.stdout
+    assert b"\r\r\n" not in done.stdout
+
+
+@pytest.mark.parametrize("option", ["-o", "--output"])
+def test_o_after_orders_export_names_the_file_as_output_does(
+    cli: Cli, start_sandbox: Any, tmp_path: Path, option: str
+) -> None:
+    target = tmp_path / "x.csv"
+    result = export(cli, start_sandbox(), option, str(target))
+    assert result.exit_code == 0, result
+    assert result.stdout == ""
+    assert target.read_text(encoding="utf-8").startswith("order,")
+
+
+@pytest.mark.parametrize(
+    "args", [("-o", "csv"), ("--output", "json"), ("-oJSON",), ("--output=table",)]
+)
+def test_a_format_name_as_the_export_file_is_refused_not_written(
+    cli: Cli, start_sandbox: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: tuple[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    shop = start_sandbox()
+    result = export(cli, shop, *args)
+    assert result.exit_code == 2, result
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "orders export always writes CSV" in lines[0]
+    assert "--output open-orders.csv" in lines[0]
+    assert list(tmp_path.iterdir()) == []
+    assert f"GET {API}/order" not in shop.stats()["requests"]
+
+
+def test_an_existing_export_file_is_refused_saying_force_once(
+    cli: Cli, start_sandbox: Any, tmp_path: Path
+) -> None:
+    target = tmp_path / "gen.csv"
+    target.write_text("mine\n", encoding="utf-8")
+    result = export(cli, start_sandbox(), "--output", str(target))
+    assert result.exit_code == 2, result
+    assert result.stderr.lower().count("add --force") == 1, result.stderr
+    assert "already exists" in result.stderr
+
+
+@pytest.mark.parametrize("kind", ["directory", "device"])
+def test_a_directory_or_device_as_export_file_says_what_it_is_not_already_exists(
+    cli: Cli, start_sandbox: Any, tmp_path: Path, kind: str
+) -> None:
+    if kind == "device" and sys.platform == "win32":
+        pytest.skip("no /dev/null on Windows")
+    target = str(tmp_path) if kind == "directory" else "/dev/null"
+    shop = start_sandbox()
+    result = export(cli, shop, "--output", target)
+    assert result.exit_code == 2, result
+    assert "already exists" not in result.stderr
+    assert "--force" not in result.stderr
+    assert ("is a directory" if kind == "directory" else "not a regular file") in result.stderr
+    assert f"GET {API}/order" not in shop.stats()["requests"]
+
+
+def test_a_date_only_until_takes_in_that_whole_day(cli: Cli, start_sandbox: Any) -> None:
+    shop = start_sandbox()
+    _, rows = exported(cli, shop)
+    last = max(rows, key=lambda row: row["order_date"])
+    day = last["order_date"][:10]
+    assert last["order_date"] > day + "T00:00:00"  # made during that day, not at midnight
+    _, until_day = exported(cli, shop, "--until", day)
+    assert last["order"] in {row["order"] for row in until_day}
+    _, named = exported(cli, shop, "--until", day, "--order", last["order"])
+    assert [row["order"] for row in named] == [last["order"]] * len(named)
+    assert named
+    _, until_stamp = exported(cli, shop, "--until", day + "T00:00:00Z")  # a timestamp is exact
+    assert last["order"] not in {row["order"] for row in until_stamp}
+
+
+def test_one_partly_shipped_order_is_counted_in_the_singular(cli: Cli, start_sandbox: Any) -> None:
+    result = export(cli, start_sandbox(), "--order", "C4L8VR2M")
+    assert result.exit_code == 0, result
+    assert "warning: 1 partly shipped order left out" in result.stderr

@@ -216,3 +216,22 @@ def test_multi_box_bad_value_is_refused_with_exit_2(cli: Cli, tmp_path: Path) ->
     assert result.exit_code == 2
     assert "--multi-box" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_multi_box_first_report_gives_the_not_sent_reason_ahead_of_an_ordinary_warning(
+    cli: Cli, start_sandbox: Any, tmp_path: Path
+) -> None:
+    """A second box with a carrier fwfulfill does not know: the report says it was not sent
+    (multi_box_first, naming the box sent instead), not that its carrier is 'sent as written'."""
+    shop = start_sandbox(SHOP)
+    report = tmp_path / "report.csv"
+    rows = [HEADER, ["A7F2XT4Q", UPS, "UPS"], ["A7F2XT4Q", "ACME0000123", "Acme Freight"]]
+    file = write_csv(tmp_path / "ship-confirm.csv", rows)
+    result = run(cli, shop, file, "--yes", "--multi-box", "first", "--report", str(report))
+    assert result.exit_code == 0, result
+    assert "unknown_carrier" in {p["code"] for p in result.json()["problems"]}
+    with report.open(encoding="utf-8-sig", newline="") as handle:
+        second = {row["fwfulfill line"]: row for row in csv.DictReader(handle)}["3"]
+    assert second["fwfulfill outcome"] == "skipped"
+    assert second["fwfulfill error code"] == "multi_box_first"
+    assert f"goes with {UPS}" in second["fwfulfill message"]

@@ -48,6 +48,9 @@ COMPLETIONS = [
     (["orders"], "l"),
     (["orders", "list"], "--s"),
     (["orders", "list", "--status"], ""),
+    (["orders", "export", "-o"], ""),  # the command's FILE there, not the format
+    (["orders", "export", "--output"], "o"),
+    (["orders", "export", "-o", "x.csv"], "--"),
     (["auth"], ""),
     (["auth", "login", "--default"], "--"),
     (["sandbox"], "s"),

@@ -110,9 +110,9 @@ def complete(root: CommandEntry, args: list[str], incomplete: str) -> list[Item]
     """What click's completion offers for `fwfulfill ARGS INCOMPLETE` (ARGS: words before it)."""
     if "--" in args or incomplete == "=" or (incomplete.startswith("-") and "=" in incomplete):
         raise _Unsure
-    # `orders export --output FILE`: there the option is the command's own (a file name).
+    # `orders export --output FILE` (or `-o FILE`): there the option is the command's own.
     start = own_output_start(args)
-    own_output = args[-1:] == ["--output"] and start is not None and len(args) - 1 > start
+    own_output = args[-1:] in (["--output"], ["-o"]) and start is not None and len(args) - 1 > start
     if args and args[-1] in GLOBAL_VALUED and not own_output:  # a global option's value
         _resolve(root, args[:-1])  # what comes before must parse
         return _values(_option_named(root, args[-1])[1], incomplete)

@@ -18,9 +18,8 @@ from fwfulfill.errors import InputError
 # The commands (as `fwfulfill COMMAND`) that print a list; `orders` has one (`orders list`).
 CSV_COMMANDS = frozenset({"from-csv", "history", "orders", "template"})
 
-PLAN_COLUMNS = (
-    "lines",
-    "order",  # as the file named it
+# One fulfillment, as both `from-csv`'s plan and `history` give it.
+_FULFILLMENT_COLUMNS = (
     "friendly id",
     "order id",
     "items",
@@ -31,19 +30,8 @@ PLAN_COLUMNS = (
     "error code",
     "error message",
 )
-HISTORY_COLUMNS = (
-    "friendly id",
-    "order id",
-    "items",
-    "carrier",
-    "tracking number",
-    "status",
-    "fulfillment id",
-    "error code",
-    "error message",
-    "run",
-    "updated at",
-)
+PLAN_COLUMNS = ("lines", "order", *_FULFILLMENT_COLUMNS)  # "order": as the file named it
+HISTORY_COLUMNS = (*_FULFILLMENT_COLUMNS, "run", "updated at")
 ORDER_COLUMNS = (
     "friendly id",
     "order id",
@@ -79,6 +67,21 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def _fulfillment_cells(record: Json, status: Any, code: Any, message: Any) -> list[str]:
+    """The `_FULFILLMENT_COLUMNS` cells of a plan's fulfillment or a ledger entry."""
+    return [
+        _text(record["friendlyId"]),
+        _text(record["orderId"]),
+        items_cell(record["items"]),
+        _text(record["trackingCompany"]),
+        _text(record["trackingNumber"]),
+        _text(status),
+        _text(record["fulfillmentId"]),
+        _text(code),
+        _text(message),
+    ]
+
+
 def plan_rows(fulfillments: Iterable[Json]) -> Iterator[list[str]]:
     """`from-csv`'s fulfillments (the JSON objects of its plan), one row each."""
     for found in fulfillments:
@@ -86,15 +89,7 @@ def plan_rows(fulfillments: Iterable[Json]) -> Iterator[list[str]]:
         yield [
             " ".join(str(line) for line in found["lines"]),
             _text(found["orderReference"]),
-            _text(found["friendlyId"]),
-            _text(found["orderId"]),
-            items_cell(found["items"]),
-            _text(found["trackingCompany"]),
-            _text(found["trackingNumber"]),
-            _text(found["status"]),
-            _text(found["fulfillmentId"]),
-            _text(error.get("code")),
-            _text(error.get("message")),
+            *_fulfillment_cells(found, found["status"], error.get("code"), error.get("message")),
         ]
 
 
@@ -102,15 +97,7 @@ def history_rows(entries: Iterable[Json]) -> Iterator[list[str]]:
     """`history`'s fulfillments (the ledger's entries as JSON), one row each."""
     for entry in entries:
         yield [
-            _text(entry["friendlyId"]),
-            _text(entry["orderId"]),
-            items_cell(entry["items"]),
-            _text(entry["trackingCompany"]),
-            _text(entry["trackingNumber"]),
-            _text(entry["state"]),
-            _text(entry["fulfillmentId"]),
-            _text(entry["code"]),
-            _text(entry["message"]),
+            *_fulfillment_cells(entry, entry["state"], entry["code"], entry["message"]),
             _text(entry["runId"]),
             _text(entry["updatedAt"]),
         ]

@@ -7,8 +7,10 @@ GLOBAL_FLAGS = frozenset({"--sandbox", "--no-color", "--verbose", "--wide"})
 GLOBAL_VALUED = frozenset({"--profile", "--api-url", "--output", "-o"})
 
 
-# `orders export --output FILE` names the file it writes: there `--output` is the command's own.
+# `orders export --output FILE` names the file it writes: there `--output` and `-o` are the
+# command's own.
 OWN_OUTPUT_COMMANDS = (("orders", "export"),)
+OWN_OUTPUT_NAMES = frozenset({"--output", "-o"})
 
 
 def hoist_global_options(args: list[str]) -> list[str]:
@@ -23,9 +25,10 @@ def hoist_global_options(args: list[str]) -> list[str]:
             rest.extend(args[index:])
             break
         name = token.split("=", 1)[0]
-        if name == "--output" and own_output_from is not None and index > own_output_from:
-            rest.extend(args[index : index + (1 if "=" in token else 2)])
-            index += 1 if "=" in token else 2
+        if own_output_from is not None and index > own_output_from and is_output_option(token):
+            attached = token not in OWN_OUTPUT_NAMES  # --output=FILE, -oFILE
+            rest.extend(args[index : index + (1 if attached else 2)])
+            index += 1 if attached else 2
             continue
         is_flag = token in GLOBAL_FLAGS or (token.startswith("-v") and set(token[1:]) == {"v"})
         if is_flag or (name in GLOBAL_VALUED and "=" in token):
@@ -39,6 +42,13 @@ def hoist_global_options(args: list[str]) -> list[str]:
             rest.append(token)
         index += 1
     return front + rest
+
+
+def is_output_option(token: str) -> bool:
+    """`--output`, `-o`, or either with its value attached (`--output=x`, `-ox`)."""
+    return token.split("=", 1)[0] == "--output" or (
+        token.startswith("-o") and not token.startswith("--")
+    )
 
 
 def own_output_start(args: list[str]) -> int | None:

@@ -99,13 +99,24 @@ class Output:
 
         self.data_written = True
         try:
-            # "\n": a text stream writes the platform's line end (CRLF on Windows) itself.
-            writer = GuardedWriter(self._stdout_file, lineterminator="\n")
+            stream, binary = self._csv_stdout()
+            # Bytes carry the platform's line end as written; a text stream translates "\n".
+            writer = GuardedWriter(stream, lineterminator=os.linesep if binary else "\n")
             writer.writerow(header)
             writer.writerows(rows)
             self._stdout_file.flush()
         except BrokenPipeError:
             self._stdout_closed()
+
+    def _csv_stdout(self) -> tuple[_Utf8Bytes | IO[str], bool]:
+        """Where a CSV goes on stdout: UTF-8 bytes straight to `stdout.buffer` when there is one
+        (a redirected stdout on Windows is cp1252, which has no emoji, and its text mode would
+        turn CRLF into CR CR LF), else the text stream itself."""
+        buffer = getattr(self._stdout_file, "buffer", None)
+        if buffer is None:
+            return self._stdout_file, False
+        self._stdout_file.flush()  # text written before goes first
+        return _Utf8Bytes(buffer), True
 
     def _stdout_closed(self) -> None:
         """The reader went away (`| head`): stop writing data, keep the run and its exit code."""
@@ -164,10 +175,11 @@ class Output:
         self.format = OutputFormat.TABLE
 
     def text(self, text: str) -> None:
-        """Data that is already text (a CSV): written to stdout as it is."""
+        """Data that is already text (a CSV): written to stdout as it is, as UTF-8 bytes with its
+        own line ends when stdout has a byte buffer (see `_csv_stdout`)."""
         self.data_written = True
         try:
-            self._stdout_file.write(text)
+            self._csv_stdout()[0].write(text)
             self._stdout_file.flush()
         except BrokenPipeError:
             self._stdout_closed()
@@ -196,6 +208,18 @@ class Output:
     def show_err(self, *renderables: RenderableType) -> None:
         for renderable in renderables:
             self.err.print(renderable)
+
+
+class _Utf8Bytes:
+    """A text sink that writes UTF-8 bytes to a byte stream (a character no UTF-8 can hold, a lone
+    surrogate, becomes U+FFFD rather than a crash)."""
+
+    def __init__(self, buffer: IO[bytes]) -> None:
+        self._buffer = buffer
+
+    def write(self, text: str) -> int:
+        self._buffer.write(text.encode("utf-8", "replace"))
+        return len(text)
 
 
 def _escape(text: str) -> str:

@@ -63,13 +63,24 @@ def line_outcomes(plan: Plan) -> dict[int, LineOutcome]:
     return result
 
 
+# Problems that say why a line was not sent: on a line without a fulfillment they come before an
+# ordinary warning (an unknown carrier "sent as written" on a line that was not sent misleads).
+_NOT_SENT_REASONS = frozenset(
+    {"multi_box_first", "duplicate_row", "skipped_row", "already_fulfilled"}
+)
+
+
 def _add_problem(result: dict[int, LineOutcome], problem: Problem) -> None:
     for line in problem.lines:
         current = result.get(line)
         if current is None:
             outcome = "skipped" if problem.severity is not Severity.ERROR else "blocked"
             result[line] = LineOutcome(outcome, "", problem.code, problem.message)
-        elif problem.severity is Severity.ERROR and not current.code:
+        elif (problem.severity is Severity.ERROR and not current.code) or (
+            current.outcome == "skipped"
+            and problem.code in _NOT_SENT_REASONS
+            and current.code not in _NOT_SENT_REASONS
+        ):
             result[line] = LineOutcome(
                 current.outcome, current.fulfillment_id, problem.code, problem.message
             )

@@ -10,18 +10,20 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
 from fwfulfill.api.models import Order
-from fwfulfill.atomic_file import check_writable, open_text_atomically
+from fwfulfill.atomic_file import check_writable, open_text_atomically, resolve_target
 from fwfulfill.csv_cells import GuardedWriter
 from fwfulfill.errors import InputError
 from fwfulfill.usecases.export_columns import GENERIC_COLUMNS
 from fwfulfill.usecases.export_orders import ExportItem, ExportOrder
 
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 # Ounces per unit, for tools that take one parcel weight in ounces.
 _OUNCES = {
     "oz": 1.0,
@@ -51,19 +53,35 @@ class ExportFormat:
 
 
 def _address(order: Order) -> dict[str, str]:
+    """The shipping address's cells, each on one line: label importers refuse a multi-line cell."""
     address = order.shipping.address if order.shipping else None
     if address is None:
         return {}
-    return {
-        "name": address.name or "",
-        "address1": address.address1 or "",
-        "address2": address.address2 or "",
-        "city": address.city or "",
-        "state": address.state or "",
-        "zip": address.zip or "",
+    cells = {
+        "name": address.name,
+        "address1": address.address1,
+        "address2": address.address2,
+        "city": address.city,
+        "state": address.state,
+        "zip": address.zip,
         "country": (address.country or "").upper(),
-        "phone": address.phone or "",
+        "phone": address.phone,
     }
+    return {key: _one_line(value or "") for key, value in cells.items()}
+
+
+def _one_line(text: str) -> str:
+    """`1 Road\nBuilding B` -> `1 Road, Building B`."""
+    if "\n" not in text and "\r" not in text:
+        return text
+    return ", ".join(part.strip() for part in _LINE_BREAK.split(text) if part.strip())
+
+
+def _recipient(to: dict[str, str]) -> list[str]:
+    """Name, company (Fourthwall has none), address lines, city, state, zip, country: the order
+    every preset's address columns follow."""
+    keys = ("name", "company", "address1", "address2", "city", "state", "zip", "country")
+    return [to.get(key, "") for key in keys]
 
 
 def number_text(value: float) -> str:
@@ -72,15 +90,29 @@ def number_text(value: float) -> str:
     return text if text not in ("", "-0") else "0"
 
 
+def _ounces(item: ExportItem) -> float | None:
+    """One unit of the item in ounces, or None when its weight or unit is unknown."""
+    factor = _OUNCES.get(item.weight_unit.strip().lower())
+    if item.unit_weight is None or factor is None:
+        return None
+    return item.unit_weight * factor
+
+
 def parcel_ounces(found: ExportOrder) -> str:
     """The order's items' weight in ounces, or "" when any item's weight or unit is unknown."""
     total = 0.0
     for item in found.items:
-        factor = _OUNCES.get(item.weight_unit.strip().lower())
-        if item.unit_weight is None or factor is None:
+        ounces = _ounces(item)
+        if ounces is None:
             return ""
-        total += item.unit_weight * item.quantity * factor
+        total += ounces * item.quantity
     return number_text(round(total, 2))
+
+
+def item_ounces(item: ExportItem) -> str:
+    """One unit of the item in ounces, or "" when unknown (a tool maps one unit per column)."""
+    ounces = _ounces(item)
+    return "" if ounces is None else number_text(round(ounces, 2))
 
 
 def items_summary(found: ExportOrder) -> str:
@@ -100,14 +132,7 @@ def _generic(found: ExportOrder, item: ExportItem | None) -> list[str]:
         str(item.quantity),
         item.name,
         order.created_at or "",
-        to.get("name", ""),
-        "",
-        to.get("address1", ""),
-        to.get("address2", ""),
-        to.get("city", ""),
-        to.get("state", ""),
-        to.get("zip", ""),
-        to.get("country", ""),
+        *_recipient(to),
         order.email or "",
         to.get("phone", ""),
         weight,
@@ -120,14 +145,7 @@ def _pirateship(found: ExportOrder, item: ExportItem | None) -> list[str]:
     return [
         order.friendly_id,
         order.created_at or "",
-        to.get("name", ""),
-        "",
-        to.get("address1", ""),
-        to.get("address2", ""),
-        to.get("city", ""),
-        to.get("state", ""),
-        to.get("zip", ""),
-        to.get("country", ""),
+        *_recipient(to),
         order.email or "",
         to.get("phone", ""),
         parcel_ounces(found),
@@ -138,25 +156,16 @@ def _pirateship(found: ExportOrder, item: ExportItem | None) -> list[str]:
 def _shipstation(found: ExportOrder, item: ExportItem | None) -> list[str]:
     assert item is not None
     order, to = found.order, _address(found.order)
-    weight = number_text(item.unit_weight) if item.unit_weight is not None else ""
     return [
         order.friendly_id,
         order.created_at or "",
-        to.get("name", ""),
-        "",
-        to.get("address1", ""),
-        to.get("address2", ""),
-        to.get("city", ""),
-        to.get("state", ""),
-        to.get("zip", ""),
-        to.get("country", ""),
+        *_recipient(to),
         to.get("phone", ""),
         order.email or "",
         item.sku,
         item.name,
         str(item.quantity),
-        weight,
-        item.weight_unit,
+        item_ounces(item),
     ]
 
 
@@ -164,14 +173,7 @@ def _easypost(found: ExportOrder, item: ExportItem | None) -> list[str]:
     order, to = found.order, _address(found.order)
     return [
         order.friendly_id,
-        to.get("name", ""),
-        "",
-        to.get("address1", ""),
-        to.get("address2", ""),
-        to.get("city", ""),
-        to.get("state", ""),
-        to.get("zip", ""),
-        to.get("country", ""),
+        *_recipient(to),
         to.get("phone", ""),
         order.email or "",
         parcel_ounces(found),
@@ -220,7 +222,8 @@ FORMATS: dict[str, ExportFormat] = {
     # ShipStation will combine rows using the same order number into a single order"
     # (https://help.shipstation.com/hc/en-us/articles/360036323571), so one row per item. The
     # headings are ShipStation's own `Group - Field` names of its order and shipment exports, whose
-    # `Order - Number` and `Shipment - Tracking Number` come back in the tracking export.
+    # `Order - Number` and `Shipment - Tracking Number` come back in the tracking export. Its import
+    # maps one weight unit for the whole column, so every row's weight is in ounces.
     "shipstation": ExportFormat(
         "shipstation",
         per_order=False,
@@ -240,8 +243,7 @@ FORMATS: dict[str, ExportFormat] = {
             "Item - SKU",
             "Item - Name",
             "Item - Qty",
-            "Item - Unit Weight",
-            "Item - Weight Unit",
+            "Item - Unit Weight (oz)",
         ),
         row=_shipstation,
         source="https://help.shipstation.com/hc/en-us/articles/360036323571",
@@ -308,14 +310,13 @@ def csv_text(rows: Sequence[Sequence[str]]) -> str:
 
 
 def check_export_target(path: Path, *, force: bool) -> None:
-    """Refuse, before anything is read from the shop, a file that exists (unless `force`) or that
-    could not be written."""
+    """Refuse, before anything is read from the shop, a file that could not be written (a
+    directory, a device: --force would not help, so that is said first) or that exists (unless
+    `force`)."""
+    resolve_target(path)
     if not force and os.path.lexists(path):
-        raise InputError(
-            "export_file_exists",
-            f"{path} already exists; add --force to replace it, or name another file.",
-            target="--output",
-        )
+        # The catalogue's hint says what to do: --force or another file.
+        raise InputError("export_file_exists", f"{path} already exists.", target="--output")
     check_writable(path)
 
 

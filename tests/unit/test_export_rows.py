@@ -128,7 +128,10 @@ def test_customers_are_counted_by_address_not_by_order() -> None:
     ("command", "hoisted"),
     [
         ("orders export --output o.csv", "orders export --output o.csv"),
-        ("orders export --output=o.csv -o json", "-o json orders export --output=o.csv"),
+        ("orders export --output=o.csv -v", "-v orders export --output=o.csv"),
+        ("orders export -o o.csv --sandbox", "--sandbox orders export -o o.csv"),
+        ("orders export -oo.csv", "orders export -oo.csv"),
+        ("-o json orders export -o o.csv", "-o json orders export -o o.csv"),
         ("--profile p orders export --output -", "--profile p orders export --output -"),
         ("orders list --output json", "--output json orders list"),
         ("--output json orders export", "--output json orders export"),
@@ -138,3 +141,34 @@ def test_output_after_orders_export_is_the_file_everywhere_else_the_global_forma
     command: str, hoisted: str
 ) -> None:
     assert hoist_global_options(command.split()) == hoisted.split()
+
+
+def test_shipstation_item_weight_is_in_ounces_one_unit_for_the_column() -> None:
+    """ShipStation maps one weight unit per column: every row's weight is in ounces, as the
+    per-order presets write it, never a per-row unit."""
+    shape = FORMATS["shipstation"]
+    orders = [
+        found(make_order("A1", ("TEE", 2), weight={"value": 0.3, "unit": "kg"})),
+        found(make_order("B2", ("MUG", 1), weight={"value": 1, "unit": "lb"})),
+        found(make_order("C3", ("CAP", 1), weight={"value": 1, "unit": "stone"})),
+    ]
+    header, *rows = export_rows(shape, orders)
+    assert "Item - Weight Unit" not in header
+    column = header.index("Item - Unit Weight (oz)")
+    assert [row[column] for row in rows] == ["10.58", "16", ""]  # 0.3 kg each; unknown: empty
+
+
+@pytest.mark.parametrize("fmt", list(FORMATS))
+def test_a_multi_line_address_is_one_line_in_every_format(fmt: str) -> None:
+    order = make_order("A1", ("TEE", 1))
+    address = order.shipping.address if order.shipping else None
+    assert address is not None
+    address.address1 = "1 Road\r\nBuilding B"
+    address.address2 = "Floor 3\nSuite 5"
+    address.name = "Ann\rLee"
+    _, *rows = export_rows(FORMATS[fmt], [found(order)])
+    cells = [cell for row in rows for cell in row]
+    assert not any("\n" in cell or "\r" in cell for cell in cells), cells
+    assert "1 Road, Building B" in cells
+    assert "Floor 3, Suite 5" in cells
+    assert "Ann, Lee" in cells

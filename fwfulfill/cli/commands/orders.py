@@ -1,25 +1,33 @@
-"""`fwfulfill orders show|list`: find an order and what to pass to `--item`."""
+"""`fwfulfill orders show|list|export`: find an order and what to pass to `--item`, or export the
+orders still to ship for a label tool."""
 
 from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from fwfulfill.api.statuses import ORDER_STATUSES
 from fwfulfill.cli.command_group import SuggestOnceGroup
-from fwfulfill.cli.completion_values import complete_export_format, complete_status
+from fwfulfill.cli.completion_values import complete_export_format
 from fwfulfill.cli.context import AppContext
 from fwfulfill.cli.errors import failures_rendered
 from fwfulfill.cli.help_examples import epilog
-from fwfulfill.cli.options import OrderArgument
+from fwfulfill.cli.options import OrderArgument, SinceOption, StatusOption
+from fwfulfill.cli.streams import OutputFormat
 from fwfulfill.error_codes import counted
 from fwfulfill.errors import InputError
 
-app = typer.Typer(help="Look up the shop's orders.", no_args_is_help=True)
+if TYPE_CHECKING:
+    from fwfulfill.usecases.export_orders import ExportResult
+
+app = typer.Typer(
+    help="Look up the shop's orders, or export those still to ship for a label tool.",
+    no_args_is_help=True,
+)
 
 
 def register(root: typer.Typer) -> None:
@@ -27,7 +35,7 @@ def register(root: typer.Typer) -> None:
 
 
 _RELATIVE = re.compile(r"^(\d+)\s*([dhw])$", re.IGNORECASE)
-_STATUS_HELP = "Only these statuses (repeat): " + ", ".join(ORDER_STATUSES) + "."
+_DATE_ONLY = re.compile(r"^\d{4}-?\d{2}-?\d{2}$")  # 2026-11-25 or 20261125: no time of day
 
 
 @app.command("show", epilog=epilog("orders show"))
@@ -60,20 +68,8 @@ def show(
 @app.command("list", epilog=epilog("orders list"))
 def list_orders(
     ctx: typer.Context,
-    status: list[str] = typer.Option(
-        [],
-        "--status",
-        "-s",
-        metavar="STATUS",
-        autocompletion=complete_status,
-        help=_STATUS_HELP,
-    ),
-    since: str | None = typer.Option(
-        None,
-        "--since",
-        metavar="WHEN",
-        help="Created after: 2026-11-01, 2026-11-01T08:00Z, 7d, 24h.",
-    ),
+    status: StatusOption = [],  # noqa: B006 - Typer copies the default
+    since: SinceOption = None,
     email: str | None = typer.Option(None, "--email", help="Only this customer's orders."),
     limit: int = typer.Option(50, "--limit", "-n", min=1, help="At most this many orders."),
 ) -> None:
@@ -81,31 +77,18 @@ def list_orders(
     app_ctx: AppContext = ctx.obj
     with failures_rendered(app_ctx.output):
         from fwfulfill.api.models import Order, order_summary
-        from fwfulfill.constants import ORDER_PAGE_SIZE_MAX
 
         statuses = [_status(value) for value in status]
         created_after = _since(since) if since else None
         found: list[Order] = []
         with app_ctx.client() as client:
-            page = 0
-            while len(found) < limit:
-                size = (
-                    min(ORDER_PAGE_SIZE_MAX, limit - len(found))
-                    if page == 0
-                    else ORDER_PAGE_SIZE_MAX
-                )
-                batch = client.list_orders(
-                    page=page,
-                    size=size,
-                    statuses=statuses,
-                    email=email,
-                    created_after=created_after,
-                )
+            pages = client.order_pages(
+                statuses=statuses, email=email, created_after=created_after, first_size=limit
+            )
+            for batch in pages:
                 found.extend(batch.results)
-                last_page = batch.total_pages is not None and page + 1 >= batch.total_pages
-                if not batch.results or last_page or len(batch.results) < size:
+                if len(found) >= limit:
                     break
-                page += 1
         found = found[:limit]
         if app_ctx.output.json_mode:
             app_ctx.output.data({"orders": [order_summary(order) for order in found]})
@@ -135,23 +118,17 @@ def export(
     output_path: str | None = typer.Option(
         None,
         "--output",
+        "-o",
         metavar="FILE",
         help="Write the CSV here ('-': stdout, the default when stdout is not a terminal).",
     ),
-    status: list[str] = typer.Option(
-        [],
-        "--status",
-        "-s",
-        metavar="STATUS",
-        autocompletion=complete_status,
-        help="Only these statuses (repeat). Default: confirmed and in production, and partly "
-        "shipped ones fwfulfill sent part of.",
-    ),
-    since: str | None = typer.Option(
-        None, "--since", metavar="WHEN", help="Created after: 2026-11-01, 7d, 24h."
-    ),
+    status: StatusOption = [],  # noqa: B006 - Typer copies the default
+    since: SinceOption = None,
     until: str | None = typer.Option(
-        None, "--until", metavar="WHEN", help="Created before: 2026-11-30, 1d."
+        None,
+        "--until",
+        metavar="WHEN",
+        help="Created before: 2026-11-30 (to the end of that day), 2026-11-30T08:00Z, 1d.",
     ),
     order: list[str] = typer.Option(
         [], "--order", metavar="ORDER", help="Only this order (UUID or friendly id; repeat)."
@@ -161,8 +138,10 @@ def export(
     ),
     force: bool = typer.Option(False, "--force", help="Replace FILE if it exists."),
 ) -> None:
-    """Export the orders still to ship as a CSV for a label tool; its tracking file comes back
-    with `from-csv`."""
+    """Export the orders still to ship as CSV for a label tool (its tracking file: `from-csv`).
+
+    --status takes confirmed, partially_in_production, in_production and partially_shipped; by
+    default all but partially_shipped (what was shipped outside fwfulfill cannot be seen)."""
     app_ctx: AppContext = ctx.obj
     app_ctx.output.stdout_carries_text()
     with failures_rendered(app_ctx.output):
@@ -174,15 +153,19 @@ def export(
             export_rows,
             write_export,
         )
-        from fwfulfill.usecases.export_orders import ExportQuery, export_orders
+        from fwfulfill.usecases.export_orders import (
+            ExportQuery,
+            export_orders,
+            exportable_statuses,
+        )
         from fwfulfill.usecases.shop import open_shop
 
         shape = export_format(format_name)
         target = _export_target(app_ctx, output_path)
         query = ExportQuery(
-            statuses=tuple(dict.fromkeys(_status(value) for value in status)),
+            statuses=exportable_statuses([_status(value) for value in status]),
             created_after=_since(since) if since else None,
-            created_before=_since(until, target="--until") if until else None,
+            created_before=_since(until, target="--until", end_of_day=True) if until else None,
             orders=tuple(parse_order_reference(value, target="--order") for value in order),
         )
         if target is not None:
@@ -205,12 +188,25 @@ def export(
                 f"order {friendly_id} is {order_status}, not among the statuses exported "
                 "(--status chooses them)."
             )
-        if result.partly_shipped_left_out:
-            app_ctx.output.warning(
-                f"{result.partly_shipped_left_out} partly shipped orders left out: Fourthwall "
-                "does not say which of their items another tool shipped (--status "
-                "partially_shipped exports them, less only what fwfulfill sent)."
-            )
+        _warn_partly_shipped(app_ctx, result)
+
+
+def _warn_partly_shipped(app_ctx: AppContext, result: ExportResult) -> None:
+    """What was shipped outside fwfulfill cannot be seen: say so for each partly shipped order
+    exported, and once for those left out."""
+    for friendly_id in result.partly_shipped_exported:
+        app_ctx.output.warning(
+            f"order {friendly_id} is partly shipped: exported what fwfulfill's ledger says is "
+            "left; items shipped outside fwfulfill cannot be seen, check them before buying labels."
+        )
+    if result.partly_shipped_left_out:
+        ours = result.partly_shipped_sent
+        part_ours = f" ({', '.join(ours)}: fwfulfill sent part)" if ours else ""
+        app_ctx.output.warning(
+            f"{counted(result.partly_shipped_left_out, 'partly shipped order')} left out"
+            f"{part_ours}: what was shipped outside fwfulfill cannot be seen; --status "
+            "partially_shipped exports what fwfulfill's ledger says is left."
+        )
 
 
 def _export_target(app_ctx: AppContext, output_path: str | None) -> Path | None:
@@ -229,6 +225,12 @@ def _export_target(app_ctx: AppContext, output_path: str | None) -> Path | None:
         return None
     if not output_path.strip():
         raise InputError("invalid_option", "the file name is empty.", target="--output")
+    if output_path.strip().lower() in {fmt.value for fmt in OutputFormat}:
+        raise InputError(
+            "export_output_is_format",
+            f"{output_path.strip()!r} is an output format; orders export always writes CSV.",
+            target="--output",
+        )
     return Path(output_path)
 
 
@@ -266,11 +268,16 @@ def _status(value: str) -> str:
     return upper
 
 
-def _since(value: str, now: datetime | None = None, *, target: str = "--since") -> str:
+def _since(
+    value: str, now: datetime | None = None, *, target: str = "--since", end_of_day: bool = False
+) -> str:
     """An absolute UTC timestamp for `--since` (or `--until`), from a date, a datetime or `7d` /
-    `24h` / `2w`."""
+    `24h` / `2w`. With `end_of_day` (`--until`, an exclusive bound) a date alone means the end of
+    that day, the next midnight: `--until 2026-11-25` takes in the 25th."""
     try:
         moment = _moment(value.strip(), now, target)
+        if end_of_day and _DATE_ONLY.match(value.strip()):
+            moment += timedelta(days=1)
         return (
             moment.astimezone(timezone.utc)
             .isoformat(timespec="milliseconds")
