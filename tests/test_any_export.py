@@ -514,3 +514,37 @@ def test_excel_unicode_text_save_is_utf16_tab_separated(
             ([2], "K7M2QX4N", UPS, "UPS"),
             ([3], "P9T4WB2R", USPS, "USPS"),
         ]
+
+
+# ---- Checked against exports written like real ones (helper h14f) ----
+
+HERMES = ("H1000712345678901234", "H1000712345678905678")  # Hermes Germany: no public format
+DHL_PAKET = "003404341610"  # a DHL Paket number: 12 digits, no public check digit
+
+
+def test_a_data_row_is_never_taken_for_the_header(cli: Cli, tmp_path: Path) -> None:
+    # Unknown header names over numbers of carriers with no public format: the header cannot
+    # resolve by content, and a data row (its own cells an order and a number) must not pass for
+    # it because the one row under it happens to fit. Say what is missing; never plan line 5 alone.
+    rows = [
+        ["Ref", "Parcel", "Via", "Shipped"],
+        ["B5N8ZC1L", HERMES[0], "Hermes", "01.12.2026"],
+        ["T6C3NH8G", HERMES[0], "Hermes", "01.12.2026"],
+        ["A7F2XT4Q", HERMES[1], "Hermes", "01.12.2026"],
+        ["M4Q7LS3T", DHL_PAKET, "DHL", "01.12.2026"],
+    ]
+    path = write_csv(tmp_path / "t.csv", rows)
+    result = from_csv(cli, None, path)
+    assert result.exit_code == 2, result
+    error = result.json()["error"]
+    assert error["code"] == "missing_columns"
+    assert error["target"] == "header (line 1)"
+    assert "'Parcel'" in error["message"]
+    result = from_csv(cli, None, path, "--map", "tracking=Parcel", "--map", "carrier=Via")
+    assert result.exit_code == 0, result
+    assert labels(result.json()) == [
+        ([2], "B5N8ZC1L", HERMES[0], "Hermes"),
+        ([3], "T6C3NH8G", HERMES[0], "Hermes"),
+        ([4], "A7F2XT4Q", HERMES[1], "Hermes"),
+        ([5], "M4Q7LS3T", DHL_PAKET, "DHL"),
+    ]
