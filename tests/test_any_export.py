@@ -548,3 +548,35 @@ def test_a_data_row_is_never_taken_for_the_header(cli: Cli, tmp_path: Path) -> N
         ([4], "A7F2XT4Q", HERMES[1], "Hermes"),
         ([5], "M4Q7LS3T", DHL_PAKET, "DHL"),
     ]
+
+
+def test_german_header_names_are_aliases_when_content_cannot_tell(
+    cli: Cli, start_sandbox: Any, tmp_path: Path
+) -> None:
+    # A German Excel sheet (`sep=;`, cp1252, decimal commas, dd.mm.yyyy) shipped mostly by
+    # Hermes and DHL Paket, whose numbers have no public format and whose carrier names are not
+    # all in the carrier table: content cannot prove the columns, their German names do.
+    header = "Bestellnummer;Bestelldatum;Empfänger;Versanddienstleister;Sendungsnummer;" + (
+        "Artikelnummer;Artikelbezeichnung;Menge;Gewicht (kg);Versanddatum"
+    )
+    text = (
+        f"sep=;\r\n{header}\r\n"
+        f"K7M2QX4N;28.11.2026;Jonas Weber;Hermes;{HERMES[0]};TEE;Shirt Weiß;1;0,45;01.12.2026\r\n"
+        f"K7M2QX4N;28.11.2026;Jonas Weber;Hermes;{HERMES[0]};MUG;Tasse 11 oz;2;0,90;01.12.2026\r\n"
+        f"P9T4WB2R;29.11.2026;Zoë Müller;Hermes;{HERMES[1]};TEE;Shirt Weiß;1;0,45;01.12.2026\r\n"
+        f"R8W1FK5Y;30.11.2026;Jörg Groß;DHL;{DHL_PAKET};HOODIE;Kapuzenpulli;1;0,80;01.12.2026\r\n"
+    )
+    path = write_bytes(tmp_path / "versand.csv", text, "cp1252")
+    for document in both(cli, start_sandbox, path):
+        assert {field: column for field, (column, _) in chosen(document).items()} == {
+            "order": "Bestellnummer",
+            "tracking": "Sendungsnummer",
+            "carrier": "Versanddienstleister",
+            "sku": "Artikelnummer",
+            "quantity": "Menge",
+        }
+        assert boxes(document) == [
+            ([3, 4], "K7M2QX4N", HERMES[0], "Hermes", {"TEE": 1, "MUG": 2}),
+            ([5], "P9T4WB2R", HERMES[1], "Hermes", {"TEE": 1}),
+            ([6], "R8W1FK5Y", DHL_PAKET, "DHL", {"HOODIE": 1}),
+        ]

@@ -27,6 +27,10 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "Store Order ID",
         "External Order ID",
         "external_order_id",
+        # German exports (DHL, DPD, shop and ERP sheets)
+        "Bestellnummer",
+        "Bestell-Nr.",
+        "Auftragsnummer",
         "Order",
         "reference",
         "Name",
@@ -45,6 +49,12 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "Waybill",
         "AWB",
         "Consignment Number",
+        # German: carriers with no public format (DHL Paket, Hermes, GLS) leave content unsure
+        "Sendungsnummer",
+        "Sendungs-Nr.",
+        "Trackingnummer",
+        "Paketnummer",
+        "Sendungsverfolgungsnummer",
     ),
     "carrier": (
         "Carrier",
@@ -55,6 +65,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "Shipper",
         "shipment_provider",
         "Fulfillment: Tracking Company",
+        "Versanddienstleister",
+        "Paketdienst",
     ),
     "service": (
         "Service",
@@ -62,8 +74,9 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "Carrier - Service Selected",
         "method",
         "servicelevel",
+        "Versandart",
     ),
-    "sku": ("SKU", "Item - SKU", "Lineitem sku", "product_sku"),
+    "sku": ("SKU", "Item - SKU", "Lineitem sku", "product_sku", "Artikelnummer", "Artikel-Nr."),
     "variant": ("variant_id", "variantId"),
     "quantity": (
         "Quantity",
@@ -76,6 +89,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "Shipped Quantity",
         "Item Quantity",
         "Units",
+        "Menge",
+        "Anzahl",
     ),
     # Rows to skip, not errors: labels that are not live (voided, refunded, failed, test mode).
     "status": ("Status", "Label Status", "Shipment Status", "Transaction Status"),
