@@ -580,3 +580,36 @@ def test_german_header_names_are_aliases_when_content_cannot_tell(
             ([5], "P9T4WB2R", HERMES[1], "Hermes", {"TEE": 1}),
             ([6], "R8W1FK5Y", DHL_PAKET, "DHL", {"HOODIE": 1}),
         ]
+
+
+def test_summary_block_of_label_and_figure_rows_is_not_orders(
+    cli: Cli, start_sandbox: Any, tmp_path: Path
+) -> None:
+    # A 3PL report: a two-cell title, a date range, then the header; it ends with a summary
+    # block of a label and a figure per row. Those rows are neither orders nor errors, and do not
+    # count against the order column's content (3 of 3 values, not 3 of 5).
+    rows = [
+        ["Acme Fulfillment LLC", "Shipment report", "", "", "", ""],
+        ["Date range:", "2026-11-30", "to", "2026-12-01", "", ""],
+        ["Generated:", "2026-12-01 06:00", "", "", "", ""],
+        [],
+        ["Ship Date", "Customer Order #", "Warehouse Order", "Carrier", "Tracking", "Units"],
+        ["2026-12-01", "K7M2QX4N", "WH-55012", "USPS", USPS, "3"],
+        ["2026-12-01", "P9T4WB2R", "WH-55013", "UPS", UPS, "1"],
+        ["2026-12-01", "R8W1FK5Y", "WH-55014", "USPS", USPS_2, "1"],
+        [],
+        ["", "Shipments", "3", "", "", ""],
+        ["", "Units", "", "", "", "5"],
+    ]
+    path = write_csv(tmp_path / "report.csv", rows)
+    for document in both(cli, start_sandbox, path):
+        assert chosen(document)["order"][0] == "Customer Order #"
+        assert labels(document) == [
+            ([6], "K7M2QX4N", USPS, "USPS"),
+            ([7], "P9T4WB2R", UPS, "UPS"),
+            ([8], "R8W1FK5Y", USPS_2, "USPS"),
+        ]
+        found = codes(document)
+        assert found["lines_before_header"] == [1, 2, 3]
+        assert found["summary_row"] == [10, 11]
+        assert document["summary"]["errors"] == 0

@@ -48,11 +48,24 @@ def type_not_label(kind: str) -> str:
     return "not a label" if any(word in _NOT_A_LABEL for word in words) else ""
 
 
+# A summary block's row: a worded label (`Shipments`, `Units shipped:`), then only short figures.
+_LABEL = re.compile(r"^[A-Za-z][A-Za-z ()/:.-]*$")
+_FIGURE = re.compile(r"^[$€£]?\s*-?[0-9][0-9.,]{0,8}\s*%?$")
+
+
 def is_summary_row(cells: Sequence[str]) -> bool:
-    """`Total ...` first, or one label cell (with a space: not an order) padded with empties."""
-    filled = [cell for cell in cells if cell.strip()]
+    """`Total ...` first, one label cell (with a space: not an order) padded with empties, or a
+    worded label (lower case in it: not an order reference) followed only by short figures."""
+    filled = [cell.strip() for cell in cells if cell.strip()]
     if not filled:
         return False
     if _SUMMARY.match(filled[0]):
         return True
-    return len(filled) == 1 and " " in filled[0].strip()
+    if len(filled) == 1:
+        return " " in filled[0]
+    label, figures = filled[0], filled[1:]
+    return (
+        bool(_LABEL.match(label))
+        and any(c.islower() for c in label)
+        and all(_FIGURE.match(figure) for figure in figures)
+    )
