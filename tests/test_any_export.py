@@ -613,3 +613,40 @@ def test_summary_block_of_label_and_figure_rows_is_not_orders(
         assert found["lines_before_header"] == [1, 2, 3]
         assert found["summary_row"] == [10, 11]
         assert document["summary"]["errors"] == 0
+
+
+def test_a_column_whose_name_says_sku_is_the_item_offline_too(
+    cli: Cli, start_sandbox: Any, tmp_path: Path
+) -> None:
+    # A 3PL's item rows: its own numeric `Order ID` beside the shop's `Store Order ID`, the SKU
+    # under `Seller SKU` and the quantity under `Qty Shipped Units`, one order split in two boxes.
+    # Offline the SKU's name is the only evidence; without it the split order looked ambiguous.
+    header = ["Order ID", "Store Order ID", "Ship Date", "Carrier", "Tracking Number"]
+    header += ["Inventory Item ID", "Product Name", "Seller SKU", "Qty Shipped Units"]
+    rows = [
+        header,
+        ["104882311", "#K7M2QX4N", "2026-12-01", "USPS", USPS, "550231", "Classic Tee", "TEE", "1"],
+        ["104882311", "#K7M2QX4N", "2026-12-01", "UPS", UPS, "550240", "Logo Mug", "MUG", "2"],
+        [
+            "104882312",
+            "#P9T4WB2R",
+            "2026-12-01",
+            "USPS",
+            USPS_2,
+            "550231",
+            "Classic Tee",
+            "TEE",
+            "1",
+        ],
+    ]
+    path = write_csv(tmp_path / "3pl.csv", rows)
+    for document in both(cli, start_sandbox, path):
+        assert chosen(document)["order"][0] == "Store Order ID"
+        assert chosen(document)["sku"][0] == "Seller SKU"
+        assert chosen(document)["quantity"][0] == "Qty Shipped Units"
+        assert boxes(document) == [
+            ([2], "K7M2QX4N", USPS, "USPS", {"TEE": 1}),
+            ([3], "K7M2QX4N", UPS, "UPS", {"MUG": 2}),
+            ([4], "P9T4WB2R", USPS_2, "USPS", {"TEE": 1}),
+        ]
+        assert document["summary"]["warnings"] == 0
