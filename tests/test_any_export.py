@@ -650,3 +650,23 @@ def test_a_column_whose_name_says_sku_is_the_item_offline_too(
             ([4], "P9T4WB2R", USPS_2, "USPS", {"TEE": 1}),
         ]
         assert document["summary"]["warnings"] == 0
+
+
+@pytest.mark.parametrize(
+    "status", ["Failed Attempt", "Delivery failed", "Exception: delivery error"]
+)
+def test_a_failed_delivery_is_a_live_label_not_a_failed_purchase(
+    cli: Cli, tmp_path: Path, status: str
+) -> None:
+    # Label tools export the tracking status: a failed delivery attempt happened to a label that
+    # was bought and shipped; only a failed or errored purchase is not live.
+    rows = [
+        ["Order Number", "Tracking Number", "Carrier", "Status"],
+        ["K7M2QX4N", UPS, "UPS", status],
+        ["P9T4WB2R", USPS, "USPS", "Error"],
+    ]
+    result = from_csv(cli, None, write_csv(tmp_path / "t.csv", rows))
+    assert result.exit_code == 0, result
+    document = result.json()
+    assert boxes(document) == [([2], "K7M2QX4N", UPS, "UPS", {})]
+    assert codes(document) == {"skipped_row": [3]}

@@ -22,6 +22,11 @@ _NOT_LIVE = {
     "failed": "failed",
     "test": "a test label",
 }
+# Words of a tracking status: the label was bought and is moving, whatever failed on the way
+# ("Failed Attempt", "Delivery failed" are deliveries, not failed purchases).
+_IN_DELIVERY = frozenset(
+    {"attempt", "attempted", "delivery", "delivered", "transit", "exception", "pickup", "sender"}
+)
 _WORD = re.compile(r"[a-z]+")
 _SUMMARY = re.compile(r"^\s*(grand\s+)?(sub)?totals?\b|^\s*(summe|gesamt)\b", re.IGNORECASE)
 
@@ -29,7 +34,10 @@ _SUMMARY = re.compile(r"^\s*(grand\s+)?(sub)?totals?\b|^\s*(summe|gesamt)\b", re
 @lru_cache(maxsize=256)
 def status_not_live(status: str) -> str:
     """What a status cell says against the label ("voided", "failed"...), or ""."""
-    for word in _WORD.findall(status.lower()):
+    words = _WORD.findall(status.lower())
+    if any(word in _IN_DELIVERY for word in words):
+        return ""
+    for word in words:
         found = _NOT_LIVE.get(word)
         if found:
             return found
