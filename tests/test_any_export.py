@@ -670,3 +670,19 @@ def test_a_failed_delivery_is_a_live_label_not_a_failed_purchase(
     document = result.json()
     assert boxes(document) == [([2], "K7M2QX4N", UPS, "UPS", {})]
     assert codes(document) == {"skipped_row": [3]}
+
+
+def test_the_shipped_quantity_beats_the_ordered_quantity(
+    cli: Cli, start_sandbox: Any, tmp_path: Path
+) -> None:
+    # A 3PL's item rows carry what was ordered and what went in the box: the box is the shipment.
+    rows = [
+        ["Order ID", "Store Order ID", "SKU", "Quantity", "Quantity Shipped", "Tracking Number"],
+        ["104882311", "K7M2QX4N", "TEE", "1", "1", UPS],
+        ["104882311", "K7M2QX4N", "MUG", "2", "1", UPS],
+    ]
+    rows = [[*rows[0], "Carrier"], *([*row, "UPS"] for row in rows[1:])]
+    path = write_csv(tmp_path / "3pl.csv", rows)
+    for document in both(cli, start_sandbox, path):
+        assert chosen(document)["quantity"][0] == "Quantity Shipped"
+        assert boxes(document) == [([2, 3], "K7M2QX4N", UPS, "UPS", {"TEE": 1, "MUG": 1})]

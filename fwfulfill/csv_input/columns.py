@@ -79,14 +79,15 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "sku": ("SKU", "Item - SKU", "Lineitem sku", "product_sku", "Artikelnummer", "Artikel-Nr."),
     "variant": ("variant_id", "variantId"),
     "quantity": (
+        # What went in the box first: item rows often also carry what was ordered.
+        "Quantity Shipped",
+        "Qty Shipped",
+        "Shipped Quantity",
         "Quantity",
         "Qty",
         "Item - Qty",
         "Lineitem quantity",
         "product_qty",
-        "Quantity Shipped",
-        "Qty Shipped",
-        "Shipped Quantity",
         "Item Quantity",
         "Units",
         "Menge",
