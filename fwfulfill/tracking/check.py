@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from fwfulfill.constants import MAX_LABEL_LENGTH
 from fwfulfill.error_codes import Severity
@@ -215,6 +216,18 @@ def _inferred(number: str, matches: Sequence[FormatMatch]) -> TrackingCheck:
     return TrackingCheck(number, carrier_key, tuple(findings))
 
 
+@lru_cache(maxsize=4096)
+def _passes(carrier_key: str, matches: tuple[FormatMatch, ...]) -> bool:
+    """Whether a number with these format matches passes every check of its stated carrier.
+
+    The verdict depends on the matches alone (the number only appears in the findings' text), and
+    the numbers of a file share a few kinds of matches: kept per (carrier, kind of number).
+    """
+    if not _validates(carrier_key, matches):  # _excel_damage may find something
+        return False
+    return not _carrier_findings("", carrier_key, matches)
+
+
 def check_tracking(number: str, carrier_key: str | None) -> TrackingCheck:
     """Check a tracking number against its carrier's key; `None` means no carrier was given.
 
@@ -229,6 +242,8 @@ def check_tracking(number: str, carrier_key: str | None) -> TrackingCheck:
     known = carrier_key if carrier_key is not None and carrier_by_key(carrier_key) else None
     checkable = known if known is not None and has_formats(known) else None
     matches = identify(normalized, for_carrier=checkable)
+    if checkable is not None and _passes(checkable, tuple(matches)):
+        return TrackingCheck(normalized, None, ())
     damage = _excel_damage(normalized, known, matches)
     if damage is not None:
         return TrackingCheck(normalized, None, (damage,))

@@ -40,7 +40,8 @@ def normalize_tracking_number(raw: str) -> str:
 
 
 def _groups(found: re.Match[str]) -> dict[str, str]:
-    return {name: _WHITESPACE.sub("", value) for name, value in found.groupdict().items() if value}
+    # The number is normalised (no whitespace anywhere), so neither is any group of it.
+    return {name: value for name, value in found.groupdict().items() if value}
 
 
 def _checksum_ok(fmt: TrackingFormat, groups: dict[str, str]) -> bool | None:
@@ -54,12 +55,17 @@ def _checksum_ok(fmt: TrackingFormat, groups: dict[str, str]) -> bool | None:
     return passes_checksum(fmt.checksum, serial, check_digit)
 
 
-def _match(fmt: TrackingFormat, number: str) -> FormatMatch | None:
-    found = fmt.pattern.fullmatch(number)
+def _match(fmt: TrackingFormat, number: str, pattern: re.Pattern[str]) -> FormatMatch | None:
+    found = pattern.fullmatch(number)
     if found is None:
         return None
     groups = _groups(found)
-    entries = {lookup.name: lookup.find(groups.get(lookup.group, "")) for lookup in fmt.lookups}
+    # Only the tables whose answer is used below are looked up (UPS's 23 service types are not).
+    entries = {
+        lookup.name: lookup.find(groups.get(lookup.group, ""))
+        for lookup in fmt.lookups
+        if lookup.name == "Courier" or lookup.name in fmt.required_lookups
+    }
     # `validation.additional.exists`: an S10 suffix must be a real country (RB123456785XX is not).
     if any(entries.get(name) is None for name in fmt.required_lookups):
         return None
@@ -89,27 +95,36 @@ def identify(number: str, *, for_carrier: str | None = None) -> list[FormatMatch
     if not normalized:
         return []
     candidates = _candidates(len(normalized), for_carrier)
-    return [match for fmt in candidates if (match := _match(fmt, normalized)) is not None]
+    return [
+        match
+        for fmt, pattern in candidates
+        if (match := _match(fmt, normalized, pattern)) is not None
+    ]
 
 
 @cache
-def _candidates(length: int, for_carrier: str | None) -> tuple[TrackingFormat, ...]:
-    """The formats a normalised number of this length can match: a 22-digit number is tried
-    against a handful of regexes instead of all 39 (this is the hot path of a large import)."""
+def _candidates(
+    length: int, for_carrier: str | None
+) -> tuple[tuple[TrackingFormat, re.Pattern[str]], ...]:
+    """The formats a normalised number of this length can match, each with its compact regex: a
+    22-digit number is tried against a handful of regexes instead of all 39 (this is the hot path
+    of a large import)."""
     return tuple(
-        fmt
-        for fmt, (low, high) in _widths()
+        (fmt, compact)
+        for fmt, compact, (low, high) in _widths()
         if low <= length <= high
         and (for_carrier is None or worth_trying(for_carrier, fmt.courier_code, fmt.format_id))
     )
 
 
 @cache
-def _widths() -> tuple[tuple[TrackingFormat, tuple[int, int]], ...]:
-    # The data's `\s*` between characters matches nothing in a normalised number: without them
-    # the parser gives the exact range of lengths each regex accepts.
+def _widths() -> tuple[tuple[TrackingFormat, re.Pattern[str], tuple[int, int]], ...]:
+    # The data's `\s*` between characters matches nothing in a normalised number (it has no
+    # whitespace), so the regex without them matches the same numbers with the same groups, three
+    # times faster; and the parser gives the exact range of lengths it accepts.
     widths = []
     for fmt in load_formats():
-        low, high = _regex_parser.parse(fmt.pattern.pattern.replace("\\s*", "")).getwidth()
-        widths.append((fmt, (int(low), int(high))))
+        compact = re.compile(fmt.pattern.pattern.replace("\\s*", ""), fmt.pattern.flags)
+        low, high = _regex_parser.parse(compact.pattern).getwidth()
+        widths.append((fmt, compact, (int(low), int(high))))
     return tuple(widths)
