@@ -32,7 +32,7 @@ class Status(str, Enum):
 UNSUCCESSFUL = frozenset({Status.FAILED, Status.UNCERTAIN})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Problem:
     severity: Severity
     code: str
@@ -50,7 +50,7 @@ class Problem:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PlannedItem:
     variant_id: str
     quantity: int
@@ -66,7 +66,7 @@ class PlannedItem:
         }
 
 
-@dataclass
+@dataclass(slots=True)
 class PlannedFulfillment:
     """One fulfillment: one order, one tracking number, its items."""
 

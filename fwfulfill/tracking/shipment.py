@@ -23,7 +23,7 @@ from fwfulfill.tracking.carriers import (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Shipment:
     tracking_number: str  # normalised: exactly what is sent
     carrier_key: str  # canonical key, or "other"
