@@ -62,6 +62,9 @@ def _text_problem(raw: str, number: str) -> Finding | None:
     """What makes the text unusable whatever the carrier: empty, Excel notation, odd characters."""
     if not number:
         return Finding("missing_tracking", Severity.ERROR, "The tracking number is empty.")
+    if raw.isascii() and raw.isalnum() and len(number) <= MAX_LABEL_LENGTH:
+        # Plain letters and digits: not Excel notation (no `.,+`), nothing but label characters.
+        return _placeholder_problem(raw, number)
     if looks_like_scientific_notation(raw):
         message = (
             f"{raw.strip()} is Excel's scientific notation: the real digits are lost. {_TEXT_HINT}"
@@ -78,6 +81,10 @@ def _text_problem(raw: str, number: str) -> Finding | None:
             f"{raw.strip()!r} has characters no tracking number uses (only letters and digits)."
         )
         return Finding("invalid_tracking", Severity.ERROR, message)
+    return _placeholder_problem(raw, number)
+
+
+def _placeholder_problem(raw: str, number: str) -> Finding | None:
     if _is_placeholder(number):
         message = f"{raw.strip()!r} is a placeholder, not a tracking number: fill in the real one."
         return Finding("invalid_tracking", Severity.ERROR, message)

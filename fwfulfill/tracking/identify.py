@@ -74,15 +74,39 @@ def _match(fmt: TrackingFormat, number: str, pattern: re.Pattern[str]) -> Format
     if rule is not None:
         carrier_key = rule.carrier_key or S10_POSTS.get(groups.get("CountryCode", ""))
     courier_entry = entries.get("Courier")
-    return FormatMatch(
-        courier_code=fmt.courier_code,
-        format_id=fmt.format_id,
-        format_name=fmt.name,
-        checksum_ok=_checksum_ok(fmt, groups),
-        distinctive=rule is not None,
-        carrier_key=carrier_key,
-        issuer=None if courier_entry is None else str(courier_entry.get("courier")),
-    )
+    issuer = None if courier_entry is None else str(courier_entry.get("courier"))
+    return _format_match(fmt, _checksum_ok(fmt, groups), rule is not None, carrier_key, issuer)
+
+
+# A match is immutable and says the same of every number of its kind: one object per kind.
+_MATCHES: dict[tuple[str, str, bool | None, bool, str | None, str | None], FormatMatch] = {}
+
+
+def _format_match(
+    fmt: TrackingFormat,
+    checksum_ok: bool | None,
+    distinctive: bool,
+    carrier_key: str | None,
+    issuer: str | None,
+) -> FormatMatch:
+    key = (fmt.courier_code, fmt.format_id, checksum_ok, distinctive, carrier_key, issuer)
+    found = _MATCHES.get(key)
+    if found is None:
+        found = FormatMatch(
+            courier_code=fmt.courier_code,
+            format_id=fmt.format_id,
+            format_name=fmt.name,
+            checksum_ok=checksum_ok,
+            distinctive=distinctive,
+            carrier_key=carrier_key,
+            issuer=issuer,
+        )
+        if len(_MATCHES) < _MAX_KINDS:  # bounded: issuers come from a fixed table anyway
+            _MATCHES[key] = found
+    return found
+
+
+_MAX_KINDS = 4096
 
 
 def identify(number: str, *, for_carrier: str | None = None) -> list[FormatMatch]:
