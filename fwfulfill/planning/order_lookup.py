@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from fwfulfill.api.client import ApiClient
-from fwfulfill.api.models import Order, OrderPage
+from fwfulfill.api.models import Address, Offer, Order, OrderPage, Shipping
 from fwfulfill.api.statuses import OPEN_STATUSES
 from fwfulfill.constants import ORDER_PAGE_SIZE_MAX
 from fwfulfill.error_codes import ORDER_NOT_FOUND_CODES
@@ -81,7 +81,7 @@ def resolve_orders(
         for ref, order in zip(remaining, found, strict=True):
             resolution.requests += 1
             if order is not None:
-                resolution.orders[ref.key] = order
+                resolution.orders[ref.key] = for_planning(order)
             else:
                 resolution.missing[ref.key] = _not_found(client, ref, resolution)
             if on_progress is not None:
@@ -143,9 +143,29 @@ def _page(client: ApiClient, number: int) -> OrderPage:
 
 def _take(page: OrderPage, wanted: dict[str, OrderReference], resolution: Resolution) -> None:
     for order in page.results:
+        kept: Order | None = None
         for key in (order.id, order.friendly_id.upper()):
             if key in wanted:
-                resolution.orders[key] = order
+                kept = kept or for_planning(order)
+                resolution.orders[key] = kept
+
+
+def for_planning(order: Order) -> Order:
+    """The order reduced to what planning and the confirmation read: id, friendly id, status, its
+    variants (id, SKU, name, quantity), the customer's name and email. Addresses, offer names and
+    dates are dropped as each page arrives, so a file of 20,000 orders holds no more than that."""
+    address = order.shipping.address if order.shipping else None
+    name = address.name if address else None
+    return Order.model_construct(
+        id=order.id,
+        friendly_id=order.friendly_id,
+        status=order.status,
+        email=order.email,
+        offers=[Offer.model_construct(variant=offer.variant) for offer in order.offers],
+        shipping=Shipping.model_construct(address=Address.model_construct(name=name))
+        if name
+        else None,
+    )
 
 
 def _not_found(client: ApiClient, ref: OrderReference, resolution: Resolution) -> InputError:
