@@ -55,10 +55,7 @@ def _checksum_ok(fmt: TrackingFormat, groups: dict[str, str]) -> bool | None:
     return passes_checksum(fmt.checksum, serial, check_digit)
 
 
-def _match(fmt: TrackingFormat, number: str, pattern: re.Pattern[str]) -> FormatMatch | None:
-    found = pattern.fullmatch(number)
-    if found is None:
-        return None
+def _match(fmt: TrackingFormat, number: str, found: re.Match[str]) -> FormatMatch | None:
     groups = _groups(found)
     # Only the tables whose answer is used below are looked up (UPS's 23 service types are not).
     entries = {
@@ -122,7 +119,8 @@ def identify(number: str, *, for_carrier: str | None = None) -> list[FormatMatch
     return [
         match
         for fmt, pattern in candidates
-        if (match := _match(fmt, normalized, pattern)) is not None
+        if (found := pattern.fullmatch(normalized)) is not None
+        and (match := _match(fmt, normalized, found)) is not None
     ]
 
 
