@@ -282,6 +282,8 @@ def main() -> None:
     print(f"{args.repeat} runs of each, alternating with a bare csv.reader pass over the same file")
     print_cases(cases)
     for case in cases:
+        if case["file"]["rows"] != 100_000:
+            continue  # the goals are for 100,000 rows (start-up alone is 0.4 s)
         met = case["goals_met"]
         ratio_met = case["ratio_to_bare"]["median"] <= GOAL_RATIO
         print(

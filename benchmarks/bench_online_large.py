@@ -8,6 +8,7 @@ The sandbox runs in a process of its own: Linux counts a child's peak memory fro
 process that started it, so the shop's orders must not live in this one.
 
     python benchmarks/bench_online_large.py [--rows 20000] [--shop-orders 25500] [--repeat 3]
+    python benchmarks/bench_online_large.py --whole-orders   # 20,000 orders, one label row each
 """
 
 from __future__ import annotations
@@ -44,11 +45,18 @@ from fwfulfill.sandbox import SandboxSettings
 from fwfulfill.sandbox.tracking_csv import HEADER, tracking_rows
 
 shop_orders, rows, path = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+whole = sys.argv[4] == "whole"
 seed = shop_seed(shop_orders, needs_open=20_000)
 with open(path, "w", encoding="utf-8", newline="") as handle:
     writer = csv.writer(handle)
     writer.writerow(HEADER)
-    written = list(islice(tracking_rows(seed, orders=len(open_orders(seed))), rows))
+    if whole:  # one label row per order, no items: the box holds the whole order
+        written = [
+            (order["friendlyId"], f"GLS{index:09d}", "GLS", "", "")
+            for index, order in enumerate(open_orders(seed)[:rows])
+        ]
+    else:
+        written = list(islice(tracking_rows(seed, orders=len(open_orders(seed))), rows))
     writer.writerows(written)
 facts = {
     "shop_orders": len(seed["orders"]),
@@ -68,9 +76,9 @@ with serving(seed, settings) as server:
 class Shop:
     """The sandbox in its own process; `stats()` asks it for its counters."""
 
-    def __init__(self, shop_orders: int, rows: int, path: Path) -> None:
+    def __init__(self, shop_orders: int, rows: int, path: Path, *, whole: bool) -> None:
         self.process = subprocess.Popen(
-            [PYTHON, "-c", _SERVER, str(shop_orders), str(rows), str(path)],
+            [PYTHON, "-c", _SERVER, str(shop_orders), str(rows), str(path), "whole" * whole],
             cwd=Path(__file__).parent,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
@@ -144,11 +152,16 @@ def main() -> None:
         "--shop-orders", type=int, default=25_500, help="orders in the shop, 80 %% open (25500)"
     )
     parser.add_argument("--repeat", type=int, default=3, help="dry runs (default 3)")
+    parser.add_argument(
+        "--whole-orders",
+        action="store_true",
+        help="one label row per order, no items (20,000 rows = 20,000 fulfillments)",
+    )
     args = parser.parse_args()
 
     OUT_DIR.mkdir(exist_ok=True)
-    path = OUT_DIR / f"online_{args.rows}.csv"
-    shop = Shop(args.shop_orders, args.rows, path)
+    path = OUT_DIR / f"online_{args.rows}{'_whole' if args.whole_orders else ''}.csv"
+    shop = Shop(args.shop_orders, args.rows, path, whole=args.whole_orders)
     try:
         runs = [dry_run(shop, path) for _ in range(args.repeat)]
     finally:
@@ -180,7 +193,7 @@ def main() -> None:
         f"{GOAL_READS_PER_FULFILLMENT} reads per fulfillment: {'met' if reads_ok else 'MISSED'}"
     )
     result = write_results(
-        "bench_online_large",
+        "bench_online_large_whole" if args.whole_orders else "bench_online_large",
         {
             "shop": shop.facts,
             "repeat": args.repeat,

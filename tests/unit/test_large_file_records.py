@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from fwfulfill.api.models import Order
+from fwfulfill.api.models import Order, Variant
 from fwfulfill.csv_input.columns import map_columns
 from fwfulfill.csv_input.decode import CsvRow
 from fwfulfill.csv_input.rows import RowsReading, read_rows
@@ -114,3 +114,12 @@ def test_an_order_reduced_for_planning_plans_exactly_as_the_full_one() -> None:
     assert [(f.customer_name, f.customer_email) for f in plans[1].fulfillments] == [
         ("Ann", "ann@example.com")
     ] * 2
+
+
+def test_orders_reduced_together_share_one_record_per_variant() -> None:
+    shared: dict[tuple[str, str, str, int], Variant] = {}
+    first = for_planning(order("AB12CD34", ("TEE", 2), ("MUG", 1)), shared)
+    second = for_planning(order("EF56GH78", ("TEE", 2)), shared)
+    assert first.variants() == order("AB12CD34", ("TEE", 2), ("MUG", 1)).variants()
+    assert first.offers[0].variant is second.offers[0].variant  # kept once
+    assert len(shared) == 2
