@@ -505,8 +505,29 @@ _ENTRIES: tuple[Entry, ...] = (
         "Several boxes, items unknown",
         "The order has several new tracking numbers but the rows do not say which items went in "
         "which box.",
-        "Add SKU and quantity columns, one row per item and box.",
+        "Add SKU and quantity columns, one row per item and box; or, when the boxes may go under "
+        "one tracking number, `--multi-box first` sends everything with the first one.",
         _INPUT,
+    ),
+    _api(
+        "ambiguous_packages_offline",
+        "Several boxes, items unknown",
+        "The order has several tracking numbers without items; offline, fwfulfill cannot tell "
+        "which of them an earlier run already sent.",
+        "Add SKU and quantity columns, one row per item and box; or choose `--multi-box first`. "
+        "A dry run against the shop says what a sending run will do.",
+        _INPUT,
+        severity=_WARNING,
+    ),
+    _api(
+        "multi_box_first",
+        "Sent with the first box",
+        "`--multi-box first`: everything left of the order goes with its first tracking number; "
+        "Fourthwall takes one tracking number per fulfillment, so the others are not sent.",
+        "Nothing to do if one tracking number is enough for the customer; to send each box, add "
+        "SKU and quantity columns.",
+        _INPUT,
+        severity=_WARNING,
     ),
     _api(
         "mixed_box",
@@ -549,8 +570,25 @@ _ENTRIES: tuple[Entry, ...] = (
     _api(
         "skipped_row",
         "Row skipped",
-        "The row is marked voided, refunded or a return.",
+        "The row's label is not live: voided, refunded, cancelled, a failed purchase, a test "
+        "label or a return.",
         "Nothing to do.",
+        _INPUT,
+        severity=_INFO,
+    ),
+    _api(
+        "summary_row",
+        "Summary row skipped",
+        "The row sums up the report (`Total ...`, or one label padded with empty cells).",
+        "Nothing to do.",
+        _INPUT,
+        severity=_INFO,
+    ),
+    _api(
+        "lines_before_header",
+        "Lines before the header skipped",
+        "The file starts with lines that are not the header (a title, a date, a blank line).",
+        "Nothing to do; --header-row N names the header's line if this one is wrong.",
         _INPUT,
         severity=_INFO,
     ),
@@ -604,6 +642,13 @@ _ENTRIES: tuple[Entry, ...] = (
         "Invalid date",
         "The date is not in a form fwfulfill reads.",
         "Write it like 2026-11-01, 2026-11-01T08:00:00Z, 7d or 24h.",
+        _INPUT,
+    ),
+    _api(
+        "csv_not_supported",
+        "No CSV output",
+        "`-o csv` is for the lists: `orders list`, `history` and `from-csv`.",
+        "Use `-o json` (or `-o table`) for this command.",
         _INPUT,
     ),
     _api(
@@ -736,6 +781,35 @@ _ENTRIES: tuple[Entry, ...] = (
         _INPUT,
     ),
     _api(
+        "export_file_exists",
+        "File exists",
+        "The export would replace a file that is already there.",
+        "Add --force to replace it, or name another file with --output.",
+        _INPUT,
+    ),
+    _api(
+        "export_status_closed",
+        "Status not exported",
+        "Orders in this status take no more fulfillments, so they have no items to ship.",
+        "Leave out --status for the orders still to ship.",
+        _INPUT,
+    ),
+    _api(
+        "export_output_is_format",
+        "A format is not a file",
+        "After `orders export`, --output and -o name the file to write; the export is always CSV.",
+        "Name a file, e.g. --output open-orders.csv.",
+        _INPUT,
+    ),
+    _api(
+        "export_needs_output",
+        "Where to write the export",
+        "The export is a CSV of customers' names and addresses; fwfulfill does not print it on a "
+        "terminal.",
+        "Name a file with --output FILE (or `--output -` to print it anyway).",
+        _INPUT,
+    ),
+    _api(
         "report_not_written",
         "Report not written",
         "The run went on, but its --report file could not be written; the outcomes are printed "
@@ -779,6 +853,13 @@ _ENTRIES: tuple[Entry, ...] = (
         "Column named twice",
         "Two columns have the same name, so which one holds the field is ambiguous.",
         "Rename or remove one of them, or choose one by its number with --map FIELD=N.",
+        _INPUT,
+    ),
+    _api(
+        "ambiguous_column",
+        "Two columns fit one field",
+        "Two columns are equally good candidates for one field, so fwfulfill does not guess.",
+        "Choose one with {maps}.",
         _INPUT,
     ),
     _api(

@@ -265,3 +265,8 @@ def unused_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+def columns_chosen(document: dict[str, Any]) -> dict[str, str]:
+    """A plan's JSON `columns` (a list of {field, column, reason}) as {field: column}."""
+    return {chosen["field"]: chosen["column"] for chosen in document["columns"]}

@@ -40,6 +40,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "fwfulfill.paths",
         "fwfulfill.constants",
         "fwfulfill.atomic_file",
+        "fwfulfill.csv_cells",
         "fwfulfill.env_settings",
     ),
 )

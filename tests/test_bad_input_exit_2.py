@@ -186,6 +186,7 @@ def test_resume_command_keeps_recheck_uncertain_yes_and_every_run_option(tmp_pat
     from fwfulfill.cli.context import AppContext
     from fwfulfill.cli.csv_import import FromCsvOptions, _resume_command
     from fwfulfill.cli.streams import Output, OutputFormat
+    from fwfulfill.planning.multi_box import MultiBox
 
     options = FromCsvOptions(
         file=str(tmp_path / "my labels.csv"),
@@ -200,6 +201,7 @@ def test_resume_command_keeps_recheck_uncertain_yes_and_every_run_option(tmp_pat
         yes=True,
         report=tmp_path / "out.csv",
         recheck_uncertain=True,
+        multi_box=MultiBox.FIRST,
     )
     context = AppContext(
         output=Output(OutputFormat.JSON), profile="outlet", api_url="http://127.0.0.1:8765"
@@ -217,6 +219,7 @@ def test_resume_command_keeps_recheck_uncertain_yes_and_every_run_option(tmp_pat
         with command.make_context("from-csv", hoisted[split + 1 :], parent=parsed) as sub:
             given = sub.params
     assert given["file"] == options.file
+    assert given["multi_box"] is MultiBox.FIRST
     assert tuple(given["column_map"]) == options.column_map
     assert Path(given["report"]) == options.report
     for field in (

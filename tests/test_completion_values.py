@@ -80,9 +80,16 @@ def test_a_broken_config_offers_no_profiles_and_no_error(shell: str) -> None:
 
 @pytest.mark.parametrize("shell", SHELLS)
 def test_output_values_before_and_after_the_command(shell: str) -> None:
-    assert tab(shell, "-o", "") == ["table", "json"]
-    assert tab(shell, "orders", "list", "-o", "") == ["table", "json"]
+    assert tab(shell, "-o", "") == ["table", "json", "csv"]
+    assert tab(shell, "orders", "list", "-o", "") == ["table", "json", "csv"]
     assert tab(shell, "from-csv", "labels.csv", "--output", "j") == ["json"]
+    assert tab(shell, "history", "-o", "c") == ["csv"]
+
+
+@pytest.mark.parametrize("shell", SHELLS)
+def test_multi_box_values(shell: str) -> None:
+    assert tab(shell, "from-csv", "labels.csv", "--multi-box", "") == ["refuse", "first"]
+    assert tab(shell, "from-csv", "labels.csv", "--multi-box", "f") == ["first"]
 
 
 @pytest.mark.parametrize("shell", SHELLS)

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from fwfulfill.csv_input.columns import ALIASES
-from tests.conftest import Cli, CliResult, RunningSandbox, write_csv
+from tests.conftest import Cli, CliResult, RunningSandbox, columns_chosen, write_csv
 
 USPS = "9400111899223817654305"  # valid USPS IMpb numbers
 USPS_2 = "9400111899223817654312"
@@ -658,6 +658,8 @@ _SAMPLE = {
     "status": "Shipped",
     "refund_status": "",
     "is_return": "false",
+    "test": "false",
+    "type": "Label",
 }
 
 
@@ -671,7 +673,7 @@ def test_each_header_alias_maps_its_field(cli: Cli, tmp_path: Path, field: str, 
     rows = [list(header.values()), [_SAMPLE[name] for name in header]]
     result = from_csv(cli, None, write_csv(tmp_path / "t.csv", rows))
     assert result.exit_code == 0, result
-    assert result.json()["columns"][field] == alias
+    assert columns_chosen(result.json())[field] == alias
 
 
 @pytest.mark.parametrize(
@@ -683,7 +685,7 @@ def test_headers_match_after_dropping_case_spaces_and_punctuation(
     rows = [[written, "Tracking Number", "Carrier"], ["AB12CD34", UPS, "UPS"]]
     result = from_csv(cli, None, write_csv(tmp_path / "t.csv", rows))
     assert result.exit_code == 0, result
-    assert result.json()["columns"]["order"] == written.strip()
+    assert columns_chosen(result.json())["order"] == written.strip()
 
 
 def test_never_take_an_order_reference_from_notes_or_free_text_columns(
@@ -697,11 +699,12 @@ def test_never_take_an_order_reference_from_notes_or_free_text_columns(
     result = from_csv(cli, shop, write_csv(tmp_path / "t.csv", rows), "--dry-run")
     assert result.exit_code == 0, result
     document = result.json()
-    assert document["columns"]["order"] == "Order Number"
+    assert columns_chosen(document)["order"] == "Order Number"
     assert [f["friendlyId"] for f in document["fulfillments"]] == ["AB12CD34"]
 
-    # Without an order column, a note naming an order is not used: the file is refused.
-    rows = [["Notes", "Tracking Number", "Carrier"], ["CD34EF56", UPS, "UPS"]]
+    # Without an order column, a note that mentions an order is not used: the file is refused
+    # (a free-text column is the order's only when its values are orders: see "columns by content").
+    rows = [["Notes", "Tracking Number", "Carrier"], ["reship of CD34EF56", UPS, "UPS"]]
     result = from_csv(cli, shop, write_csv(tmp_path / "notes.csv", rows), "--dry-run")
     assert result.exit_code == 2
     assert result.json()["error"]["code"] == "missing_columns"

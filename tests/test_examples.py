@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Cli, CliResult, RunningSandbox
+from tests.conftest import Cli, CliResult, RunningSandbox, columns_chosen
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
@@ -231,7 +231,7 @@ def test_dry_run_of_each_example_shows_the_expected_plan(
     result = from_csv(cli, shop, name, "--dry-run")
     assert result.exit_code == (0 if expected.clean else 2), result
     document = result.json()
-    assert document["columns"] == expected.columns
+    assert columns_chosen(document) == expected.columns
     assert boxes(document) == expected.boxes()
     assert problems(document) == sorted(expected.problems)
     assert shop.fulfillments() == before  # a dry run sends nothing
@@ -252,7 +252,13 @@ def test_offline_check_of_each_example_finds_the_same_boxes_and_the_file_problem
         return (lines, tracking, carrier)
 
     assert sorted(map(label, boxes(document))) == sorted(map(label, expected.fulfillments))
-    assert set(problems(document)) <= set(expected.problems)
+    # Offline, several boxes without items are a warning (the ledger at send time decides which
+    # are new); online the same boxes are an error.
+    offline = {
+        found.replace("warning | ambiguous_packages_offline", "error | ambiguous_packages")
+        for found in problems(document)
+    }
+    assert offline <= set(expected.problems)
 
 
 @pytest.mark.parametrize("name", CLEAN)
@@ -307,7 +313,7 @@ def test_the_template_is_a_file_from_csv_reads_cleanly(
     result = cli("from-csv", str(path), "--dry-run", "-o", "json", env=start_sandbox().env())
     assert result.exit_code == 0, result
     document = result.json()
-    assert document["columns"] == {
+    assert columns_chosen(document) == {
         "order": "order",
         "tracking": "tracking_number",
         "carrier": "carrier",

@@ -24,6 +24,7 @@ from tests.conftest import Cli, RunningSandbox, write_csv
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX modes, FIFOs and symlinks")
 
 USPS = ["9400111899223817654503", "9400111899223817654510"]
+TWO_MORE_USPS = ["9400111899223817654527", "9400111899223817654534"]
 HEADER = ["order", "tracking_number", "carrier", "sku", "quantity"]
 POST = "POST /open-api/v1.0/fulfillments"
 
@@ -405,3 +406,38 @@ def test_config_and_credentials_written_0600_under_umask_000(
     assert mode_of(folder / "config.toml") == 0o600
     assert mode_of(insecure_file()) == 0o600
     assert sorted(p.name for p in folder.iterdir()) == ["config.toml", "credentials-insecure.json"]
+
+
+def test_report_neutralises_formula_cells_and_feeds_back_as_it_is(cli: Cli, tmp_path: Path) -> None:
+    """OWASP CSV injection: a cell that a spreadsheet would run is written quote-prefixed, and
+    from-csv reads the guarded cell back as its original value (the report feeds back unchanged)."""
+    formulas = ['=HYPERLINK("http://evil.example","click")', "+1", "-1", "@x"]
+    orders = ["K7M2QX4N", "P9T4WB2R", "H2V6RJ9D", "C4L8VR2M"]
+    skus = ["HOODIE-GRY-L", "STICKER-PACK", "TEE-BLK-L", "HOODIE-GRY-L"]
+    file = write_csv(
+        tmp_path / "labels.csv",
+        [
+            [*HEADER, "note"],
+            *(
+                [order, tracking, "USPS", sku, "1", formula]
+                for order, tracking, sku, formula in zip(
+                    orders, [*USPS, *TWO_MORE_USPS], skus, formulas, strict=True
+                )
+            ),
+        ],
+    )
+    report = tmp_path / "report.csv"
+    assert cli("from-csv", str(file), "--offline", "--report", str(report)).exit_code == 0
+    with report.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [row["note"] for row in rows] == [f"'{formula}" for formula in formulas]
+    for row in rows:
+        assert all(not cell or cell[0] not in "=+-@\t\r" for cell in row.values())
+
+    first = json.loads(cli("from-csv", str(file), "--offline", "-o", "json").stdout)
+    again = tmp_path / "again.csv"
+    result = cli("from-csv", str(report), "--offline", "-o", "json", "--report", str(again))
+    assert result.exit_code == 0, result
+    assert json.loads(result.stdout)["fulfillments"] == first["fulfillments"]
+    with again.open(encoding="utf-8-sig", newline="") as handle:
+        assert [row["note"] for row in csv.DictReader(handle)] == [row["note"] for row in rows]

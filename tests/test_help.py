@@ -104,3 +104,10 @@ def test_the_examples_run_against_the_sandbox(
             words = words[: words.index(">")]
         result = cli(*words, input=stdin)
         assert result.exit_code == 0, f"{example}\n{result}"
+
+
+def test_orders_group_help_names_export_and_its_line_has_no_docstring_break() -> None:
+    text = help_text(["orders"], 200)
+    assert "export" in text.split("Commands")[0].lower()  # the group's own line mentions it
+    export_line = next(line for line in text.splitlines() if line.strip("│ ").startswith("export"))
+    assert export_line.rstrip(" │").endswith((".", ")")), text  # the whole sentence on one line

@@ -63,8 +63,10 @@ WARNINGS = {
     "shared_tracking",
     "duplicate_row",
     "encoding_fallback",
+    "ambiguous_packages_offline",
+    "multi_box_first",
 }
-INFOS = {"skipped_row", "already_fulfilled"}
+INFOS = {"skipped_row", "already_fulfilled", "summary_row", "lines_before_header"}
 
 
 def test_the_catalogue_says_which_codes_are_warnings_and_infos() -> None:

@@ -134,8 +134,13 @@ def test_report_lists_every_line_beside_its_columns(
         ["R8W1FK5Y", USPS[2], "USPS", "CAP-NVY", "0"],
     )
     report = tmp_path / "report.csv"
-    result = cli("from-csv", str(file), "--yes", "--report", str(report), env=shop.env())
+    result = cli(
+        "-o", "table", "from-csv", str(file), "--yes", "--report", str(report), env=shop.env()
+    )
     assert result.exit_code == 6, result
+    # Where to look is said once: the history command, then the report's own line.
+    assert "Full list: fwfulfill history --run " in result.stderr
+    assert result.stderr.count(str(report)) == 1, result.stderr
     with report.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert [row["order"] for row in rows] == ["K7M2QX4N", "P9T4WB2R", "R8W1FK5Y"]

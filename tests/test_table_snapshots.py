@@ -203,3 +203,45 @@ def test_no_identifying_cell_is_cut_at_80_columns(cli: Cli, at_width: Any) -> No
         assert {entry["friendlyId"], entry["trackingNumber"]} <= shown_history, entry
         if entry["fulfillmentId"]:
             assert entry["fulfillmentId"] in shown_history, entry
+
+
+def _items_whole_or_counted(screen: str, tracking: str, skus: list[str]) -> None:
+    """On the line of TRACKING, each SKU is whole, or counted in a `+N` with the others left out;
+    the line never ends an item in "…". With the Items column left out, no SKU shows at all."""
+    line = next(line for line in screen.splitlines() if tracking in _words(line))
+    words = _words(line)
+    shown = [sku for sku in skus if sku in words]
+    hidden = len(skus) - len(shown)
+    assert "…" not in line, line
+    if shown and hidden:
+        assert f"+{hidden}" in words, (line, skus)
+    if not shown:
+        header = next(h for h in screen.splitlines() if "Tracking number" in h)
+        assert "Items" not in header, (line, skus)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_no_sku_is_cut_in_item_summaries(cli: Cli, at_width: Any, width: int) -> None:
+    """Items summaries keep every SKU they show whole (`TEE-WHT-S x2 +1`) at every width: a
+    box of several SKUs is the case that used to show `TEE-BLK-M …`."""
+    at_width(width)
+    plan_args = ("from-csv", "--dry-run", str(EXAMPLES / "shipstation.csv"))
+    plan = sandbox_table(cli, *plan_args)
+    for planned in cli.json("--sandbox", *plan_args)["fulfillments"]:
+        names = [item["sku"] for item in planned["items"]]
+        _items_whole_or_counted(plan, planned["trackingNumber"], names)
+
+    _send_demo_csv(cli)
+    skus = {
+        order["id"]: {item["variantId"]: item["sku"] for item in order["items"]}
+        for order in cli.json("--sandbox", "orders", "list")["orders"]
+    }
+    several = 0
+    sandbox = sandbox_table(cli, "sandbox", "show")
+    history = sandbox_table(cli, "history")
+    for entry in cli.json("history")["fulfillments"]:
+        names = [skus[entry["orderId"]][item["variantId"]] for item in entry["items"]]
+        several += len(names) > 1
+        _items_whole_or_counted(sandbox, entry["trackingNumber"], names)
+        _items_whole_or_counted(history, entry["trackingNumber"], names)
+    assert several, "the fixture needs a box of several SKUs"

@@ -256,3 +256,19 @@ def test_a_partly_failed_run_ends_with_a_screenful_grouped_by_reason(
     assert re.search(r"blocked: .* +8 +[0-9A-Z]{8}, [0-9A-Z]{8}, \+6 more", text), text
     assert re.search(r"The file has \d+ errors: `--dry-run` lists them", text), text
     assert "Full list: fwfulfill history --run " in text
+
+
+def test_the_bar_says_it_waits_when_the_shop_says_slow_down(start_sandbox: Any) -> None:
+    """A shop stricter than the run's --rate answers 429: the bar says it is waiting for the
+    shop, not an ETA that pretends otherwise, and the run still creates everything once."""
+    shop = start_sandbox(rate_limit=3, rate_window=2.0)
+    before = len(shop.fulfillments())
+    screen = run_in_terminal(
+        ["from-csv", str(EXAMPLE), "--yes", "--rate", "100/1", "--concurrency", "1"],
+        _env(shop),
+        answer=None,
+    )
+    assert screen.exit_code == 0, screen.text
+    assert re.search(r"waiting \d+s: the shop said to slow down", screen.text), screen.text
+    assert shop.stats()["rateLimited"] > 0, shop.stats()
+    assert len(shop.fulfillments()) == before + 8

@@ -48,6 +48,9 @@ COMPLETIONS = [
     (["orders"], "l"),
     (["orders", "list"], "--s"),
     (["orders", "list", "--status"], ""),
+    (["orders", "export", "-o"], ""),  # the command's FILE there, not the format
+    (["orders", "export", "--output"], "o"),
+    (["orders", "export", "-o", "x.csv"], "--"),
     (["auth"], ""),
     (["auth", "login", "--default"], "--"),
     (["sandbox"], "s"),
@@ -163,8 +166,8 @@ def test_completion_answers_command_names_and_option_values() -> None:
     from fwfulfill.cli.completion import answer
 
     assert answer(completion_env("bash", [], "cr")) == ("create\n", 0)
-    assert answer(completion_env("bash", ["-o"], "")) == ("table\njson\n", 0)
-    assert answer(completion_env("bash", ["orders"], "")) == ("show\nlist\n", 0)
+    assert answer(completion_env("bash", ["-o"], "")) == ("table\njson\ncsv\n", 0)
+    assert answer(completion_env("bash", ["orders"], "")) == ("show\nlist\nexport\n", 0)
 
 
 def test_a_completion_tab_imports_neither_typer_nor_http_models_nor_keyring() -> None:

@@ -76,7 +76,7 @@ def test_offline_import_of_an_example_plans_its_boxes_from_the_file_alone() -> N
     ]
     assert imported.plan.problems == []
     assert imported.plan.rows_read == 5
-    assert imported.plan.columns["tracking"] == "tracking_number"
+    assert {c["field"]: c["column"] for c in imported.plan.columns}["tracking"] == "tracking_number"
     assert imported.orders_read is None  # offline: no order read
     assert imported.exit_status == 0
 
@@ -98,7 +98,7 @@ def test_import_reads_a_stream_and_the_column_map_overrides_the_guess(tmp_path: 
     stream = io.BytesIO(text.encode())
     imported = import_csv(options, None, stream=stream)
     assert _boxes(imported.plan) == [((2,), "D3XZFWPP", "9400111899223817654633", "planned")]
-    assert imported.plan.columns["order"] == "ref"
+    assert {c["field"]: c["column"] for c in imported.plan.columns}["order"] == "ref"
 
     # The report reads the same stream again: every line with its outcome beside its columns.
     written = write_import_report(tmp_path / "report.csv", stream, options, imported)

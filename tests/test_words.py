@@ -84,7 +84,7 @@ def test_a_bad_since_says_the_forms_once(cli: Cli) -> None:
 
 
 def test_a_missing_column_names_the_map_once(cli: Cli, tmp_path: Path) -> None:
-    path = write_csv(tmp_path / "a.csv", [["Order Number", "Parcel"], ["D3XZFWPP", USPS]])
+    path = write_csv(tmp_path / "a.csv", [["Order Number", "Parcel"], ["D3XZFWPP", "P-12"]])
     result = cli("from-csv", str(path), "--offline", "-o", "table")
     assert result.exit_code == 2
     line = _error_line(result.stderr)

@@ -13,7 +13,7 @@ import json
 import random
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 from urllib.parse import quote
@@ -177,6 +177,33 @@ class ApiClient:
             if value is not None:
                 params.append((name, value))
         return self._parse(self._request("GET", "/order", params=params), OrderPage)
+
+    def order_pages(
+        self,
+        *,
+        statuses: Sequence[str] = (),
+        email: str | None = None,
+        created_after: str | None = None,
+        created_before: str | None = None,
+        first_size: int = ORDER_PAGE_SIZE_MAX,
+    ) -> Iterator[OrderPage]:
+        """The order list page by page up to its last page (`first_size`: a smaller first page,
+        for a caller that wants only a few); the caller stops early by leaving the loop."""
+        page, size = 0, min(first_size, ORDER_PAGE_SIZE_MAX)
+        while True:
+            batch = self.list_orders(
+                page=page,
+                size=size,
+                statuses=statuses,
+                email=email,
+                created_after=created_after,
+                created_before=created_before,
+            )
+            yield batch
+            last = batch.total_pages is not None and page + 1 >= batch.total_pages
+            if not batch.results or last or len(batch.results) < size:
+                return
+            page, size = page + 1, ORDER_PAGE_SIZE_MAX
 
     def create_fulfillment(self, request: FulfillmentRequest) -> FulfillmentResponse:
         """Any 2xx means created: an answer without the documented id must not read as a failure

@@ -147,10 +147,33 @@ class Address(_Response):
     state: OptionalText = None
     country: OptionalText = None
     zip: OptionalText = None
+    phone: OptionalText = None
 
 
 class Shipping(_Response):
     address: Address | None = None
+
+
+def _weight_or_none(value: object) -> object:
+    # A weight the export cannot use (not an object, no number) reads as unknown, never a failure.
+    return value if isinstance(value, dict) else None
+
+
+class Weight(_Response):
+    value: float | None = None
+    unit: LooseText = ""
+
+    @field_validator("value", mode="before")
+    @classmethod
+    def _number_or_none(cls, value: object) -> object:
+        if isinstance(value, bool):
+            return None
+        if isinstance(value, str):
+            try:
+                return float(value)
+            except ValueError:
+                return None
+        return value if isinstance(value, (int, float)) else None
 
 
 class Variant(_Response):
@@ -158,6 +181,7 @@ class Variant(_Response):
     name: LooseText = ""
     sku: LooseText = ""
     quantity: int = 0
+    weight: Annotated[Weight | None, BeforeValidator(_weight_or_none)] = None
 
 
 class Offer(_Response):

@@ -64,7 +64,8 @@ def root(
         "--output",
         "-o",
         case_sensitive=False,
-        help="table or json (default: table on a terminal, json in a pipe).",
+        help="table, json or csv (default: table on a terminal, json in a pipe); csv for the "
+        "lists: orders list, history, from-csv.",
     ),
     no_color: bool = typer.Option(False, "--no-color", help="No colours (also NO_COLOR=1)."),
     wide: bool = typer.Option(
@@ -92,6 +93,18 @@ def root(
         api_url=api_url,
         verbose=verbose,
     )
+    if output is OutputFormat.CSV:
+        _refuse_csv_without_list(ctx.obj, ctx.invoked_subcommand)
+
+
+def _refuse_csv_without_list(app_ctx: AppContext, command: str | None) -> None:
+    """`-o csv` on a command that prints no list: one line and exit 2, before it does anything."""
+    from fwfulfill.cli.csv_output import CSV_COMMANDS, refuse_csv
+    from fwfulfill.cli.errors import failures_rendered
+
+    if command is not None and command not in CSV_COMMANDS:
+        with failures_rendered(app_ctx.output):
+            raise refuse_csv(command)
 
 
 def _register() -> None:

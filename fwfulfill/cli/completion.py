@@ -17,7 +17,12 @@ from __future__ import annotations
 
 import re
 
-from fwfulfill.cli.global_options import GLOBAL_FLAGS, GLOBAL_VALUED, hoist_global_options
+from fwfulfill.cli.global_options import (
+    GLOBAL_FLAGS,
+    GLOBAL_VALUED,
+    hoist_global_options,
+    own_output_start,
+)
 
 TYPE_CHECKING = False  # not typing's: importing typing costs a TAB about 10 ms
 if TYPE_CHECKING:
@@ -105,7 +110,10 @@ def complete(root: CommandEntry, args: list[str], incomplete: str) -> list[Item]
     """What click's completion offers for `fwfulfill ARGS INCOMPLETE` (ARGS: words before it)."""
     if "--" in args or incomplete == "=" or (incomplete.startswith("-") and "=" in incomplete):
         raise _Unsure
-    if args and args[-1] in GLOBAL_VALUED:  # a global option's value, before or after the command
+    # `orders export --output FILE` (or `-o FILE`): there the option is the command's own.
+    start = own_output_start(args)
+    own_output = args[-1:] in (["--output"], ["-o"]) and start is not None and len(args) - 1 > start
+    if args and args[-1] in GLOBAL_VALUED and not own_output:  # a global option's value
         _resolve(root, args[:-1])  # what comes before must parse
         return _values(_option_named(root, args[-1])[1], incomplete)
     command, given, positionals, root_given = _resolve(root, args)

@@ -25,6 +25,10 @@ def complete_status(incomplete: str) -> list[str]:
     return _starting([status.lower() for status in ORDER_STATUSES], incomplete)
 
 
+def complete_export_format(incomplete: str) -> list[str]:
+    return _starting(["generic", "pirateship", "shipstation", "easypost"], incomplete)
+
+
 def complete_carrier(incomplete: str) -> list[str]:
     from fwfulfill.tracking.carriers import all_carriers
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from fwfulfill.cli import confirmation
 from fwfulfill.cli.context import AppContext
+from fwfulfill.cli.csv_output import write_plan
 from fwfulfill.cli.errors import one_line
 from fwfulfill.cli.streams import Output
 from fwfulfill.cli.tables import (
@@ -30,6 +31,7 @@ from fwfulfill.csv_input.columns import parse_map_options
 from fwfulfill.csv_input.decode import open_source
 from fwfulfill.error_codes import ExitCode, Severity, counted, explain_with_hint
 from fwfulfill.errors import InputError
+from fwfulfill.planning.multi_box import MultiBox
 from fwfulfill.planning.plan import Plan, Problem, Status
 from fwfulfill.usecases.import_csv import (
     CsvImport,
@@ -62,6 +64,8 @@ class FromCsvOptions:
     yes: bool
     report: Path | None
     recheck_uncertain: bool = False
+    header_row: int | None = None
+    multi_box: MultiBox = MultiBox.REFUSE
 
 
 def parse_rate(text: str | None) -> tuple[int, float]:
@@ -81,14 +85,16 @@ def run_from_csv(app_ctx: AppContext, options: FromCsvOptions) -> int:
         encoding=options.encoding,
         delimiter=options.delimiter,
         column_map=parse_map_options(options.column_map),
+        header_row=options.header_row,
         recheck_uncertain=options.recheck_uncertain,
+        multi_box=options.multi_box,
     )
     requests, window = parse_rate(options.rate)
     if options.report is not None:
         check_report_path(options.report, options.file)
     output = app_ctx.output
     with open_source(options.file) as handle:
-        reading = read_csv(import_options, handle)
+        reading = read_csv(import_options, handle, online=not options.offline)
         if options.offline:
             imported = plan_import(reading, None, import_options)
             code = _finish_dry_run(output, imported.plan, imported.exit_status)
@@ -139,8 +145,19 @@ def _show_plan(output: Output, plan: Plan, *, title: str) -> None:
         output.data_fields(plan.json_fields())
         return
     if plan.columns:
-        used = ", ".join(f"{field} = {column!r}" for field, column in plan.columns.items())
+        used = ", ".join(
+            f"{chosen['field']} = {chosen['column']!r}"
+            + ("" if chosen["reason"] == "by name" else f" ({chosen['reason']})")
+            for chosen in plan.columns
+        )
         output.info(f"Columns: {used}")
+    _say_multi_box(output, plan)
+    if output.csv_mode:  # the rows are the data; the problems are talk, on stderr
+        write_plan(output, (f.to_json() for f in plan.fulfillments))
+        if plan.problems:
+            output.show_err(problems_table(sorted(plan.problems, key=_problem_order)))
+        output.info(_counts_line(plan))
+        return
     if plan.fulfillments:
         output.show(
             fulfillments_table(plan.fulfillments, title=title, show_lines=True, wide=output.wide)
@@ -148,6 +165,22 @@ def _show_plan(output: Output, plan: Plan, *, title: str) -> None:
     if plan.problems:
         output.show(problems_table(sorted(plan.problems, key=_problem_order)))
     output.info(_counts_line(plan))
+
+
+# The problems an order with several boxes without items gets, under either policy.
+_MULTI_BOX_CODES = frozenset(
+    {"ambiguous_packages", "ambiguous_packages_offline", "multi_box_first"}
+)
+
+
+def _say_multi_box(output: Output, plan: Plan) -> None:
+    """Which `--multi-box` policy applied, when an order of the file needed one."""
+    orders = {found.order for found in plan.problems if found.code in _MULTI_BOX_CODES}
+    if orders and plan.multi_box:
+        output.info(
+            f"--multi-box {plan.multi_box}: {counted(len(orders), 'order')} with several "
+            "tracking numbers and no items (see the problems below)."
+        )
 
 
 def _problem_order(found: Problem) -> tuple[int, int]:
@@ -205,8 +238,8 @@ def _send(app_ctx: AppContext, shop: ShopConnection, plan: Plan, options: FromCs
     elif run.interrupted:
         output.info(f"Interrupted. To resume: {_resume_command(app_ctx, options)}")
     if not output.json_mode and any(f.status not in _FINE for f in sent.plan.fulfillments):
-        report = f"{options.report}, " if options.report is not None else ""
-        output.info(f"Full list: {report}fwfulfill history --run {sent.run_id}")
+        # With --report, the "Report: ... written to PATH" line that follows names the file.
+        output.info(f"Full list: fwfulfill history --run {sent.run_id}")
     return sent.exit_status
 
 
@@ -256,13 +289,17 @@ def _show_outcome(output: Output, sent: SendOutcome) -> None:
         }
         output.data_fields([*plan.json_fields(), ("run", run)])
         return
-    output.show(summary_table(plan))
+    show = output.show
+    if output.csv_mode:  # every outcome as a row; the summary is talk, on stderr
+        write_plan(output, (f.to_json() for f in plan.fulfillments))
+        show = output.show_err
+    show(summary_table(plan))
     groups = group_by_reason(plan.fulfillments)
     if groups:
-        output.show(reasons_table(groups))
+        show(reasons_table(groups))
     errors = [p for p in plan.problems if p.severity is Severity.ERROR]
     if errors and len(errors) <= _ERRORS_SHOWN:
-        output.show(problems_table(errors))
+        show(problems_table(errors))
     elif errors:
         output.info(f"The file has {counted(len(errors), 'error')}: `--dry-run` lists them.")
     if result.stopped_because:
@@ -296,6 +333,8 @@ def _resume_command(app_ctx: AppContext, options: FromCsvOptions) -> str:
         ("--rate", options.rate),
         ("--concurrency", str(options.concurrency) if options.concurrency else None),
         ("--report", str(options.report) if options.report else None),
+        ("--header-row", str(options.header_row) if options.header_row else None),
+        ("--multi-box", options.multi_box.value if options.multi_box is MultiBox.FIRST else None),
     ):
         if given:
             parts += [flag, given]

@@ -12,11 +12,13 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "fwfulfill --sandbox from-csv examples/shipstation.csv --dry-run",
         "fwfulfill --sandbox from-csv - --offline < examples/pirateship.csv",
         "fwfulfill --sandbox from-csv examples/easypost.csv --yes --report out.csv",
+        "fwfulfill from-csv examples/3pl-multi-tracking.csv --offline --multi-box first",
     ),
     "history": (
         "fwfulfill --sandbox history",
         "fwfulfill --sandbox history K7M2QX4N",
         "fwfulfill --sandbox history -o json",
+        "fwfulfill --sandbox history -o csv > sent.csv",
     ),
     "template": (
         "fwfulfill template",
@@ -46,6 +48,12 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "fwfulfill --sandbox orders list --status confirmed --since 7d",
         "fwfulfill --sandbox orders list --email alex.rivera@example.com",
         "fwfulfill --sandbox orders list -n 200 -o json",
+        "fwfulfill --sandbox orders list --status confirmed -o csv > orders.csv",
+    ),
+    "orders export": (
+        "fwfulfill --sandbox orders export --output open-orders.csv --force",
+        "fwfulfill --sandbox orders export --format pirateship --output - --excel",
+        "fwfulfill --sandbox orders export -f easypost --since 30d --output -",
     ),
     "sandbox serve": (
         "fwfulfill sandbox serve --port 8787",

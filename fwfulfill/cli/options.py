@@ -11,12 +11,38 @@ from typing import Annotated
 
 import typer
 
+from fwfulfill.api.statuses import ORDER_STATUSES
+from fwfulfill.cli.completion_values import complete_status
+from fwfulfill.planning.multi_box import MultiBox
+
 # ---- what to act on --------------------------------------------------------------------------
 
 OrderArgument = Annotated[
     str,
     typer.Argument(
         metavar="ORDER", help="Order UUID or friendly id (D3XZFWPP; '#d3xzfwpp' works too)."
+    ),
+]
+
+# ---- which orders: `orders list` and `orders export` ------------------------------------------
+
+# The API's statuses, as the API writes them (`orders export` takes only the first four: see its
+# help, where the refusal names them too).
+_STATUS_HELP = "Only these statuses (repeat): " + ", ".join(ORDER_STATUSES) + "."
+StatusOption = Annotated[
+    list[str],
+    typer.Option(
+        "--status",
+        "-s",
+        metavar="STATUS",
+        autocompletion=complete_status,
+        help=_STATUS_HELP,
+    ),
+]
+SinceOption = Annotated[
+    str | None,
+    typer.Option(
+        "--since", metavar="WHEN", help="Created after: 2026-11-01, 2026-11-01T08:00Z, 7d, 24h."
     ),
 ]
 
@@ -50,6 +76,19 @@ RecheckUncertainAll = Annotated[
         _RECHECK_UNCERTAIN,
         help="Send once more the fulfillments an earlier run left uncertain. Risky: if one did "
         f"go through, {_DOUBLE}; look at those orders in the Fourthwall dashboard first.",
+    ),
+]
+
+# ---- from-csv: reading the file --------------------------------------------------------------
+
+MultiBoxOption = Annotated[
+    MultiBox,
+    typer.Option(
+        "--multi-box",
+        case_sensitive=False,
+        help="An order with several new tracking numbers and no item columns: refuse holds it "
+        "back (the default); first sends everything left with the first tracking number and "
+        "warns about the others (Fourthwall takes one per fulfillment).",
     ),
 ]
 

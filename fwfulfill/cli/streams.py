@@ -1,4 +1,5 @@
-"""Where output goes: data to stdout (tables for people, JSON for programs), talk to stderr.
+"""Where output goes: data to stdout (tables for people, JSON for programs, CSV for spreadsheets),
+talk to stderr.
 
 One object per run, handed to every command, so no command prints on its own.
 """
@@ -8,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from enum import Enum
 from functools import cached_property
 from typing import IO, TYPE_CHECKING, Any
@@ -25,6 +26,7 @@ _PIPE_WIDTH = 200
 class OutputFormat(str, Enum):
     TABLE = "table"
     JSON = "json"
+    CSV = "csv"  # the lists only (orders list, history, from-csv); other commands refuse it
 
 
 class Output:
@@ -84,7 +86,37 @@ class Output:
     def json_mode(self) -> bool:
         return self.format is OutputFormat.JSON
 
+    @property
+    def csv_mode(self) -> bool:
+        return self.format is OutputFormat.CSV
+
     # ---- data (stdout) ----
+
+    def data_rows(self, header: Sequence[str], rows: Iterable[Sequence[str]]) -> None:
+        """Write a CSV (`-o csv`): the header, then each row as `rows` yields it (a large plan is
+        never held as text), every cell guarded against spreadsheet formulas."""
+        from fwfulfill.csv_cells import GuardedWriter
+
+        self.data_written = True
+        try:
+            stream, binary = self._csv_stdout()
+            # Bytes carry the platform's line end as written; a text stream translates "\n".
+            writer = GuardedWriter(stream, lineterminator=os.linesep if binary else "\n")
+            writer.writerow(header)
+            writer.writerows(rows)
+            self._stdout_file.flush()
+        except BrokenPipeError:
+            self._stdout_closed()
+
+    def _csv_stdout(self) -> tuple[_Utf8Bytes | IO[str], bool]:
+        """Where a CSV goes on stdout: UTF-8 bytes straight to `stdout.buffer` when there is one
+        (a redirected stdout on Windows is cp1252, which has no emoji, and its text mode would
+        turn CRLF into CR CR LF), else the text stream itself."""
+        buffer = getattr(self._stdout_file, "buffer", None)
+        if buffer is None:
+            return self._stdout_file, False
+        self._stdout_file.flush()  # text written before goes first
+        return _Utf8Bytes(buffer), True
 
     def _stdout_closed(self) -> None:
         """The reader went away (`| head`): stop writing data, keep the run and its exit code."""
@@ -137,6 +169,21 @@ class Output:
         self._stdout_file.write(json.dumps(payload, indent=indent) + "\n")
         self._stdout_file.flush()
 
+    def stdout_carries_text(self) -> None:
+        """stdout is a file's text (`orders export`'s CSV), never a JSON document: an error goes
+        to stderr only, so `orders export > open.csv` never leaves JSON in the CSV."""
+        self.format = OutputFormat.TABLE
+
+    def text(self, text: str) -> None:
+        """Data that is already text (a CSV): written to stdout as it is, as UTF-8 bytes with its
+        own line ends when stdout has a byte buffer (see `_csv_stdout`)."""
+        self.data_written = True
+        try:
+            self._csv_stdout()[0].write(text)
+            self._stdout_file.flush()
+        except BrokenPipeError:
+            self._stdout_closed()
+
     def show(self, *renderables: RenderableType) -> None:
         try:
             for renderable in renderables:
@@ -164,6 +211,18 @@ class Output:
     def show_err(self, *renderables: RenderableType) -> None:
         for renderable in renderables:
             self.err.print(renderable)
+
+
+class _Utf8Bytes:
+    """A text sink that writes UTF-8 bytes to a byte stream (a character no UTF-8 can hold, a lone
+    surrogate, becomes U+FFFD rather than a crash)."""
+
+    def __init__(self, buffer: IO[bytes]) -> None:
+        self._buffer = buffer
+
+    def write(self, text: str) -> int:
+        self._buffer.write(text.encode("utf-8", "replace"))
+        return len(text)
 
 
 def _escape(text: str) -> str:

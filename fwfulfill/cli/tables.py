@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, Group, RenderableType
 from rich.measure import Measurement
 from rich.table import Column, Table
@@ -108,6 +109,8 @@ def _identifiers_whole(table: Table, console: Console, options: ConsoleOptions) 
     for width, column in zip(widths, table.columns, strict=True):
         measured = table._measure_column(console, options, column)
         needed = measured.maximum if column.no_wrap else (column.min_width or 1)
+        if any(isinstance(item, Items) for item in column.cells):
+            needed = max(needed, measured.minimum)  # its narrowest form, SKUs whole
         if width < needed:
             return False
     return True
@@ -163,17 +166,41 @@ def lines_label(lines: Iterable[int]) -> str:
     return ", ".join(ranges)
 
 
-def items_summary(items: Iterable[tuple[str, int]]) -> str:
-    """`TEE-BLK-M x2, MUG-11OZ x1, +2 more`: what a fulfillment holds, on one line."""
-    parts = [f"{label} x{quantity}" for label, quantity in items]
-    if len(parts) > _ITEMS_SHOWN:
-        shown = _ITEMS_SHOWN - 1
-        parts = [*parts[:shown], f"+{len(parts) - shown} more"]
-    return ", ".join(parts) or "-"
+class Items:
+    """What a fulfillment holds on one line, as much as its column allows and never a SKU cut:
+    `TEE-BLK-M x2, MUG-11OZ x1`; narrower, `TEE-BLK-M x2, +1 more`; narrowest, `TEE-BLK-M x2 +1`."""
+
+    def __init__(self, items: Iterable[tuple[str, int]]) -> None:
+        parts = [f"{label} x{quantity}" for label, quantity in items]
+        self.forms = _item_forms(parts)
+
+    def __str__(self) -> str:
+        return self.forms[0]
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement(cell_len(self.forms[-1]), cell_len(self.forms[0]))
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[Text]:
+        fits = (form for form in self.forms if cell_len(form) <= options.max_width)
+        yield cell(next(fits, self.forms[-1]))
 
 
-def _planned_items(planned: PlannedFulfillment) -> str:
-    return items_summary((item.sku or item.variant_id, item.quantity) for item in planned.items)
+def _item_forms(parts: list[str]) -> list[str]:
+    """The ways to write PARTS, widest first: the first few whole, the rest counted."""
+    if not parts:
+        return ["-"]
+    most = len(parts) if len(parts) <= _ITEMS_SHOWN else _ITEMS_SHOWN - 1
+    forms = []
+    for shown in range(most, 0, -1):
+        rest = len(parts) - shown
+        forms.append(", ".join([*parts[:shown], *([f"+{rest} more"] if rest else [])]))
+    if len(parts) > 1:
+        forms.append(f"{parts[0]} +{len(parts) - 1}")
+    return forms
+
+
+def _planned_items(planned: PlannedFulfillment) -> Items:
+    return Items((item.sku or item.variant_id, item.quantity) for item in planned.items)
 
 
 def fulfillments_table(
@@ -199,14 +226,14 @@ def fulfillments_table(
     has_id = any(planned.fulfillment_id for planned in fulfillments)
     add_key_column(table, "Fulfillment id" if has_id else "Note")
 
-    def row_of(planned: PlannedFulfillment) -> list[str | Text]:
+    def row_of(planned: PlannedFulfillment) -> list[RenderableType]:
         reason = planned.error_message or ""
         fix = _fix_for(planned) if with_fix else ""
         if fix:
             reason = f"{reason} Fix: {fix}" if reason else fix
-        row: list[str | Text] = [
+        row: list[RenderableType] = [
             planned.order_label,
-            cell(_planned_items(planned)),
+            _planned_items(planned),
             cell(planned.tracking_company),
             planned.tracking_number,
             Text(planned.status.value, style=_STATUS_STYLE.get(planned.status, "")),
@@ -255,7 +282,7 @@ class ChunkedTable(Generic[_Item]):
         self,
         template: Table,
         items: Sequence[_Item],
-        row_of: Callable[[_Item], list[str | Text]],
+        row_of: Callable[[_Item], list[RenderableType]],
         notes: Notes,
         *,
         drop_first: tuple[str, ...] = (),
@@ -514,10 +541,10 @@ def sandbox_tables(
     for order in snapshot["orders"]:
         friendly[order["id"]] = order["friendlyId"]
         skus.update({offer["variant"]["id"]: offer["variant"]["sku"] for offer in order["offers"]})
-        items = items_summary(
+        items = Items(
             (offer["variant"]["sku"], offer["variant"]["quantity"]) for offer in order["offers"]
         )
-        row: list[str | Text] = [order["friendlyId"], order["status"], cell(items)]
+        row: list[RenderableType] = [order["friendlyId"], order["status"], items]
         if wide:
             row.append(order["id"])
         orders.add_row(*row)
@@ -528,7 +555,7 @@ def sandbox_tables(
     add_key_column(fulfillments, "Tracking number")
     add_text_column(fulfillments, "Items")
     for fulfillment in snapshot["fulfillments"]:
-        items = items_summary(
+        items = Items(
             (skus.get(item["variantId"], item["variantId"]), item["quantity"])
             for item in fulfillment["items"]
         )
@@ -537,7 +564,7 @@ def sandbox_tables(
             friendly.get(fulfillment["orderId"], fulfillment["orderId"]),
             cell(fulfillment["trackingCompany"]),
             fulfillment["trackingNumber"],
-            cell(items),
+            items,
         )
     return Fitted(orders), Fitted(fulfillments, drop_first=("Carrier",))
 
@@ -595,16 +622,16 @@ def _history_table(title: str, entries: list[LedgerEntry], *, wide: bool) -> Ren
     add_key_column(table, "State")
     add_key_column(table, "Fulfillment id")
     for entry in entries:
-        items = items_summary(
+        items = Items(
             (entry.skus.get(variant) or variant, quantity)
             for variant, quantity in entry.items.items()
         )
         problem = f"{entry.api_code}: {entry.message}" if entry.message else entry.api_code or ""
-        row: list[str | Text] = [
+        row: list[RenderableType] = [
             entry.friendly_id or entry.order_id,
             entry.tracking_number,
             cell(entry.tracking_company),
-            cell(items),
+            items,
             Text(entry.state.value, style=_LEDGER_STYLE.get(entry.state, "")),
             entry.fulfillment_id or notes.ref(problem),
         ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
 from fwfulfill.errors import InputError
 
@@ -39,6 +40,11 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "tracking_code",
         "Fulfillment: Tracking Number",
         "Tracking Numbers",
+        "Tracking ID",
+        "Tracking Code",
+        "Waybill",
+        "AWB",
+        "Consignment Number",
     ),
     "carrier": (
         "Carrier",
@@ -59,14 +65,30 @@ ALIASES: dict[str, tuple[str, ...]] = {
     ),
     "sku": ("SKU", "Item - SKU", "Lineitem sku", "product_sku"),
     "variant": ("variant_id", "variantId"),
-    "quantity": ("Quantity", "Qty", "Item - Qty", "Lineitem quantity", "product_qty"),
-    # Rows to skip, not errors: voided labels, refunds, returns.
-    "status": ("Status",),
+    "quantity": (
+        "Quantity",
+        "Qty",
+        "Item - Qty",
+        "Lineitem quantity",
+        "product_qty",
+        "Quantity Shipped",
+        "Qty Shipped",
+        "Shipped Quantity",
+        "Item Quantity",
+        "Units",
+    ),
+    # Rows to skip, not errors: labels that are not live (voided, refunded, failed, test mode).
+    "status": ("Status", "Label Status", "Shipment Status", "Transaction Status"),
     "refund_status": ("refund_status",),
     "is_return": ("is_return",),
+    "test": ("test", "is_test", "test_mode", "Test Label"),
+    # A transaction export's row type: a label, its refund, or money (a deposit, a fee).
+    "type": ("Type", "Transaction Type"),
 }
 FIELDS: tuple[str, ...] = tuple(ALIASES)
 REQUIRED = ("order", "tracking")
+BY_NAME = "by name"
+BY_MAP = "by --map"
 
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 
@@ -81,12 +103,24 @@ class ColumnMap:
 
     indexes: dict[str, int]
     headers: tuple[str, ...]
+    # Field -> why its column was chosen ("by name", "by content: ..."); absent: by name.
+    reasons: dict[str, str] = dataclass_field(default_factory=dict)
+    header_line: int = 1  # physical line of the header
 
     def column_name(self, field: str) -> str:
         return self.headers[self.indexes[field]]
 
-    def described(self) -> dict[str, str]:
-        return {field: self.column_name(field) for field in FIELDS if field in self.indexes}
+    def described(self) -> list[dict[str, str]]:
+        """Per field read: its column and why it was chosen (the plan's JSON `columns`)."""
+        return [
+            {
+                "field": field,
+                "column": self.column_name(field),
+                "reason": self.reasons.get(field, BY_NAME),
+            }
+            for field in FIELDS
+            if field in self.indexes
+        ]
 
 
 def parse_map_options(values: Sequence[str]) -> dict[str, str]:
@@ -107,8 +141,15 @@ def parse_map_options(values: Sequence[str]) -> dict[str, str]:
     return chosen
 
 
-def map_columns(headers: Sequence[str], overrides: Mapping[str, str] | None = None) -> ColumnMap:
-    """A column per field; InputError naming the headers seen when order or tracking is missing."""
+def map_columns(
+    headers: Sequence[str],
+    overrides: Mapping[str, str] | None = None,
+    *,
+    header_line: int = 1,
+    require: bool = True,
+) -> ColumnMap:
+    """A column per field by name; InputError naming the headers seen when order or tracking is
+    missing (`require`)."""
     normalized = [normalize_header(header) for header in headers]
     indexes: dict[str, int] = {}
     for field, column in (overrides or {}).items():
@@ -131,17 +172,19 @@ def map_columns(headers: Sequence[str], overrides: Mapping[str, str] | None = No
     }
     for field, index in indexes.items():
         if field not in chosen_by_number:
-            _refuse_twin(field, index, headers, normalized, set(indexes.values()))
+            _refuse_twin(
+                field, index, headers, normalized, set(indexes.values()), header_line=header_line
+            )
     missing = [field for field in REQUIRED if field not in indexes]
-    if missing:
+    if missing and require:
         seen = ", ".join(repr(header) for header in headers) or "none"
         raise InputError(
             "missing_columns",
             f"no {' or '.join(missing)} column found (headers seen: {seen}).",
             fields={"maps": " ".join(f"--map {field}=COLUMN" for field in missing)},
-            target="header (line 1)",
+            target=f"header (line {header_line})",
         )
-    return ColumnMap(indexes, tuple(headers))
+    return ColumnMap(indexes, tuple(headers), header_line=header_line)
 
 
 def _is_column_number(column: str, headers: Sequence[str]) -> bool:
@@ -151,7 +194,13 @@ def _is_column_number(column: str, headers: Sequence[str]) -> bool:
 
 
 def _refuse_twin(
-    field: str, index: int, headers: Sequence[str], normalized: Sequence[str], taken: set[int]
+    field: str,
+    index: int,
+    headers: Sequence[str],
+    normalized: Sequence[str],
+    taken: set[int],
+    *,
+    header_line: int,
 ) -> None:
     """A field read from a column whose name another column also has is ambiguous: refuse it
     rather than silently read the first (a column fwfulfill does not read may repeat freely)."""
@@ -165,7 +214,7 @@ def _refuse_twin(
         f"columns {first + 1} ({headers[first][:40]!r}) and {second + 1} "
         f"({headers[second][:40]!r}) have the same name, so which one holds the {field} is "
         f"ambiguous; --map {field}={first + 1} or --map {field}={second + 1} chooses.",
-        target="header (line 1)",
+        target=f"header (line {header_line})",
     )
 
 

@@ -6,12 +6,12 @@ can be fixed and fed back as they are (the ledger skips what was created).
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from fwfulfill.atomic_file import open_text_atomically
+from fwfulfill.csv_cells import GuardedWriter
 from fwfulfill.csv_input.decode import CsvFile
 from fwfulfill.error_codes import Severity
 from fwfulfill.planning.plan import Plan, Problem, Status
@@ -63,13 +63,24 @@ def line_outcomes(plan: Plan) -> dict[int, LineOutcome]:
     return result
 
 
+# Problems that say why a line was not sent: on a line without a fulfillment they come before an
+# ordinary warning (an unknown carrier "sent as written" on a line that was not sent misleads).
+_NOT_SENT_REASONS = frozenset(
+    {"multi_box_first", "duplicate_row", "skipped_row", "already_fulfilled"}
+)
+
+
 def _add_problem(result: dict[int, LineOutcome], problem: Problem) -> None:
     for line in problem.lines:
         current = result.get(line)
         if current is None:
             outcome = "skipped" if problem.severity is not Severity.ERROR else "blocked"
             result[line] = LineOutcome(outcome, "", problem.code, problem.message)
-        elif problem.severity is Severity.ERROR and not current.code:
+        elif (problem.severity is Severity.ERROR and not current.code) or (
+            current.outcome == "skipped"
+            and problem.code in _NOT_SENT_REASONS
+            and current.code not in _NOT_SENT_REASONS
+        ):
             result[line] = LineOutcome(
                 current.outcome, current.fulfillment_id, problem.code, problem.message
             )
@@ -87,7 +98,7 @@ def write_report(
     extra = [f"column {number}" for number in range(len(source.header) + 1, width + 1)]
     # A new file beside the target, moved into place whole: a failure never leaves half a report.
     with open_text_atomically(path, encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle, delimiter=source.format.delimiter)
+        writer = GuardedWriter(handle, delimiter=source.format.delimiter)
         writer.writerow([*source.header, *extra, *REPORT_COLUMNS])
         for row in source.rows():
             outcome = outcomes.get(row.line, LineOutcome("not sent"))

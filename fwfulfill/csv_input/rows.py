@@ -2,8 +2,8 @@
 
 Shapes (CSV-NOTES.md): A, item rows, are summed per variant into their box; B, label rows without
 items, become a box of "everything left"; C, several tracking numbers in one cell, is a list of such
-boxes. Skip markers (voided, refunded, returns) are skipped; byte-identical rows are counted once,
-never summed.
+boxes. Labels that are not live (voided, refunded, failed, test mode) and summary rows are
+skipped; byte-identical rows are counted once, never summed.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from fwfulfill.csv_input.columns import ColumnMap
 from fwfulfill.csv_input.decode import CsvRow
+from fwfulfill.csv_input.skipping import is_summary_row, status_not_live, type_not_label
 from fwfulfill.error_codes import Severity
 from fwfulfill.errors import InputError
 from fwfulfill.planning.parse_input import (
@@ -29,9 +30,8 @@ from fwfulfill.tracking import looks_like_scientific_notation, normalize_trackin
 from fwfulfill.tracking.shipment import Shipment, shipment
 
 _SPLIT_TRACKING = re.compile(r"[,;|\n]+")
-_SKIP_STATUS = frozenset({"voided", "void", "refunded", "cancelled label"})
 _TRUE = frozenset({"true", "yes", "1", "y"})
-_SKIP_FIELDS = ("status", "refund_status", "is_return")
+_SKIP_FIELDS = ("status", "refund_status", "is_return", "test", "type")
 _Cells = dict[str, str]  # field name -> the row's text for it (absent when no column maps it)
 _MAX_SHARED_ITEMS = 4096  # distinct (SKU, variant, quantity) references shared, at most
 
@@ -73,6 +73,8 @@ class RowReader:
         self._has_skip_columns = any(name in columns.indexes for name in _SKIP_FIELDS)
         self._has_quantity = "quantity" in columns.indexes
         self._boxes: dict[tuple[str, str], _Box] = {}
+        # Tracking numbers a not-live row names (a refund row repeating its label's number).
+        self._dead: dict[str, int] = {}
         self._seen: set[int] = set()
         self._reading = RowsReading()
         # Warnings and infos repeated on many lines become one problem naming every line.
@@ -90,8 +92,14 @@ class RowReader:
         cells = row.cells
         width = len(cells)
         cell = {name: cells[index] for name, index in self._fields if index < width}
-        if self._has_skip_columns and _skip_marker(cell):
-            self._note(problem("skipped_row", "voided, refunded or a return: skipped.", [row.line]))
+        if self._has_skip_columns and (why := not_live(cell)):
+            self._note(problem("skipped_row", f"{why}: not a live label, skipped.", [row.line]))
+            number = normalize_tracking_number(cell.get("tracking", ""))
+            if number and why != "not a label":
+                self._dead.setdefault(number, row.line)
+            return
+        if not cell.get("tracking", "").strip() and is_summary_row(cells):
+            self._note(problem("summary_row", "a summary row, not an order: skipped.", [row.line]))
             return
         fingerprint = hash(tuple(map(str.strip, cells)))
         if fingerprint in self._seen:
@@ -226,6 +234,10 @@ class RowReader:
         boxes, self._boxes = self._boxes, {}
         self._seen = set()
         for box in boxes.values():
+            dead_at = self._dead.get(box.label.tracking_number)
+            if dead_at is not None:
+                reading.problems.append(InputProblem(_dead_box(box, dead_at), box.order))
+                continue
             if box.items and box.itemless_lines:
                 reading.problems.append(InputProblem(_mixed_box(box), box.order))
             reading.drafts.append(
@@ -253,12 +265,32 @@ def _mixed_box(box: _Box) -> Problem:
     )
 
 
-def _skip_marker(cell: _Cells) -> bool:
-    return (
-        cell.get("status", "").strip().lower() in _SKIP_STATUS
-        or cell.get("refund_status", "").strip().lower() == "refunded"
-        or cell.get("is_return", "").strip().lower() in _TRUE
+def _dead_box(box: _Box, line: int) -> Problem:
+    """A label that another row voids or refunds (a transaction export's refund row)."""
+    return problem(
+        "skipped_row",
+        f"label {box.label.tracking_number} is voided or refunded on line {line}: not live, "
+        "skipped.",
+        box.lines,
+        str(box.order),
     )
+
+
+def not_live(cell: _Cells) -> str:
+    """Why the row's label is not live (voided, refunded, failed, a test), or "" when it is."""
+    status = cell.get("status", "")
+    if status and (word := status_not_live(status)):
+        return word
+    kind = cell.get("type", "")
+    if kind and (word := status_not_live(kind) or type_not_label(kind)):
+        return word
+    if cell.get("refund_status", "").strip().lower() == "refunded":
+        return "refunded"
+    if cell.get("is_return", "").strip().lower() in _TRUE:
+        return "a return"
+    if cell.get("test", "").strip().lower() in _TRUE:
+        return "a test label"
+    return ""
 
 
 def read_rows(rows: Iterable[CsvRow], columns: ColumnMap) -> RowsReading:

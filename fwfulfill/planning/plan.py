@@ -126,8 +126,10 @@ def status_counts(fulfillments: Iterable[PlannedFulfillment]) -> Counter[str]:
 class Plan:
     fulfillments: list[PlannedFulfillment] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-    columns: dict[str, str] = field(default_factory=dict)  # field -> column the input used
+    # Per field the input's column and why it was chosen: {"field", "column", "reason"}.
+    columns: list[dict[str, str]] = field(default_factory=list)
     rows_read: int = 0
+    multi_box: str | None = None  # from-csv's `--multi-box` policy, said in its JSON
 
     @property
     def has_errors(self) -> bool:
@@ -158,6 +160,7 @@ class Plan:
             ("fulfillments", (f.to_json() for f in self.fulfillments)),
             ("problems", (problem.to_json() for problem in self.problems)),
             ("summary", self.summary()),
+            *([("multiBox", self.multi_box)] if self.multi_box else []),
         ]
 
     def to_json(self) -> dict[str, Any]:

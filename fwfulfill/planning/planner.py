@@ -16,6 +16,7 @@ from typing import Protocol
 from fwfulfill.api.models import Order, Variant, sendable_id
 from fwfulfill.api.statuses import PARTLY_SHIPPED_STATUSES, SHIPPED_STATUSES
 from fwfulfill.error_codes import Severity, explain_with_hint, lookup
+from fwfulfill.planning.multi_box import MultiBox
 from fwfulfill.planning.parse_input import ItemReference, OrderReference
 from fwfulfill.planning.plan import Plan, PlannedFulfillment, PlannedItem, Problem, Status
 
@@ -177,12 +178,14 @@ def build_plan(
     input_problems: Sequence[InputProblem] = (),
     missing: Mapping[str, Problem] | None = None,
     related: Mapping[str, Order] | None = None,
+    multi_box: MultiBox = MultiBox.REFUSE,
 ) -> Plan:
     """Check every draft against its order; any error of an order blocks all of that order.
 
     `orders` maps each reference key (UUID or friendly id) that was found to its order; `missing`
     maps a reference key that could not be found to the problem saying why, and `related` to the
     order it most likely names (its rows' error then holds that order back too, rule 7).
+    `multi_box` says what an order with several new boxes without items gets (see `MultiBox`).
     """
     history = history or NoHistory()
     plan = Plan()
@@ -204,7 +207,7 @@ def build_plan(
         if order is not None and item.problem.severity is Severity.ERROR:
             groups.setdefault(order.id, _OrderGroup(order)).input_errors.append(item.problem)
     for group in groups.values():
-        _plan_order(group, history)
+        _plan_order(group, history, multi_box)
         plan.problems.extend(group.problems)
         plan.fulfillments.extend(group.fulfillments)
     _warn_shared_tracking(plan)
@@ -262,7 +265,7 @@ def _merge_same_tracking(drafts: list[Draft], problems: list[Problem]) -> list[D
     return list(merged.values())
 
 
-def _plan_order(group: _OrderGroup, history: FulfillmentHistory) -> None:
+def _plan_order(group: _OrderGroup, history: FulfillmentHistory, multi_box: MultiBox) -> None:
     order = group.order
     label = order.friendly_id
     all_lines = [line for draft in group.drafts for line in draft.lines]
@@ -315,6 +318,10 @@ def _plan_order(group: _OrderGroup, history: FulfillmentHistory) -> None:
         elif draft.items:
             resolved.append((draft, _resolve_items(draft, order, group.problems)))
     _check_quantities(resolved, remaining, order, group.problems)
+    if multi_box is MultiBox.FIRST:
+        # Boxes without items the ledger already has (done, uncertain, in doubt) came first.
+        sent_before = [d for d in drafts if not d.items and d not in itemless]
+        itemless = _first_box_only(group, itemless, sent_before, _left_over(remaining, resolved))
     if len(itemless) > 1:
         lines = [line for draft in itemless for line in draft.lines]
         numbers = ", ".join(d.tracking_number for d in itemless)
@@ -371,6 +378,45 @@ def _plan_order(group: _OrderGroup, history: FulfillmentHistory) -> None:
         group.fulfillments.append(planned)
     if errors:
         _note_held_back(group, resolved, errors)
+
+
+def _first_box_only(
+    group: _OrderGroup, itemless: list[Draft], recorded: list[Draft], anything_left: bool
+) -> list[Draft]:
+    """`--multi-box first`: of an order's new boxes without items, only the first (file order) is
+    sent, with everything left; the others are named in a warning and not sent. When a box of the
+    file is already in the ledger and nothing is left, that one went first: no new box is sent, so
+    a re-run sends nothing more (and says why, rather than "nothing left")."""
+    if recorded and itemless and not anything_left:
+        group.problems.append(multi_box_problem(group.order.friendly_id, recorded[0], itemless))
+        return []
+    if len(itemless) < 2:
+        return itemless
+    group.problems.append(multi_box_problem(group.order.friendly_id, itemless[0], itemless[1:]))
+    return itemless[:1]
+
+
+def _left_over(
+    remaining: Mapping[str, int], resolved: list[tuple[Draft, list[PlannedItem]]]
+) -> bool:
+    """Whether anything of the order is left for a box without items, after the boxes with items."""
+    left = dict(remaining)
+    for _, items in resolved:
+        for item in items:
+            left[item.variant_id] = left.get(item.variant_id, 0) - item.quantity
+    return any(quantity > 0 for quantity in left.values())
+
+
+def multi_box_problem(label: str, sent_with: Draft, others: Sequence[Draft]) -> Problem:
+    """The warning on the boxes `--multi-box first` does not send, naming the one it sends."""
+    return problem(
+        "multi_box_first",
+        f"order {label} has {len(others) + 1} tracking numbers without items: everything left "
+        f"goes with {sent_with.tracking_number} (--multi-box first); not sent: "
+        f"{', '.join(d.tracking_number for d in others)}.",
+        [line for draft in others for line in draft.lines],
+        label,
+    )
 
 
 def _check_sendable_ids(
@@ -664,9 +710,14 @@ def _warn_shared_tracking(plan: Plan) -> None:
 _MAX_SHARED_ITEMS = 4096
 
 
-def offline_plan(drafts: Sequence[Draft], input_problems: Sequence[InputProblem]) -> Plan:
+def offline_plan(
+    drafts: Sequence[Draft],
+    input_problems: Sequence[InputProblem],
+    multi_box: MultiBox = MultiBox.REFUSE,
+) -> Plan:
     """A plan from the file alone (`--offline`): grouping and checks, no order or variant read."""
     plan = Plan(problems=[item.problem for item in input_problems])
+    drafts = _offline_multi_box(drafts, multi_box, plan.problems)
     errors_by_order: dict[str, Problem] = {}
     for found in input_problems:
         if found.order is not None and found.problem.severity is Severity.ERROR:
@@ -691,3 +742,35 @@ def offline_plan(drafts: Sequence[Draft], input_problems: Sequence[InputProblem]
         plan.fulfillments.append(planned)
     _warn_shared_tracking(plan)  # needs no order: the file alone says it
     return plan
+
+
+def _offline_multi_box(
+    drafts: Sequence[Draft], multi_box: MultiBox, problems: list[Problem]
+) -> Sequence[Draft]:
+    """Orders with several boxes without items, flagged offline: the ledger at send time decides
+    what is new, so `refuse` warns rather than errs (but never plans them silently); `first` drops
+    the boxes it would not send, as online."""
+    itemless: dict[str, list[Draft]] = defaultdict(list)
+    for draft in drafts:
+        if not draft.items and draft.tracking_number:
+            itemless[draft.order.key].append(draft)
+    dropped: set[int] = set()
+    for boxes in itemless.values():
+        if len(boxes) < 2:
+            continue
+        label = str(boxes[0].order)
+        if multi_box is MultiBox.FIRST:
+            problems.append(multi_box_problem(label, boxes[0], boxes[1:]))
+            dropped.update(id(draft) for draft in boxes[1:])
+            continue
+        problems.append(
+            problem(
+                "ambiguous_packages_offline",
+                f"order {label} has {len(boxes)} tracking numbers without items "
+                f"({', '.join(d.tracking_number for d in boxes)}): a sending run refuses the "
+                "order unless the ledger already has all but one of them.",
+                [line for draft in boxes for line in draft.lines],
+                label,
+            )
+        )
+    return [draft for draft in drafts if id(draft) not in dropped] if dropped else drafts

@@ -263,6 +263,7 @@ def _order(
         "state": state,
         "country": country,
         "zip": zip_code,
+        "phone": f"555-01{customer:02d}",  # the fictional 555-0100..0199 range
     }
     return {
         "id": order_id(friendly_id),

@@ -14,6 +14,7 @@ import pytest
 
 from fwfulfill.api.models import Order
 from fwfulfill.error_codes import Severity
+from fwfulfill.planning.multi_box import MultiBox
 from fwfulfill.planning.plan import Plan, Problem
 from fwfulfill.planning.planner import (
     Draft,
@@ -44,6 +45,7 @@ class Case:
     ledger: Sequence[LedgerEntry] = ()
     recheck_uncertain: bool = False
     orders: Sequence[Order] = field(default=SHOP)
+    multi_box: MultiBox = MultiBox.REFUSE
 
 
 def plan_of(case: Case) -> Plan:
@@ -54,7 +56,7 @@ def plan_of(case: Case) -> Plan:
         if match:
             found[draft.order.key] = match[0]
     view = LedgerView(case.ledger, recheck_uncertain=case.recheck_uncertain)
-    return build_plan(case.boxes, found, history=view)
+    return build_plan(case.boxes, found, history=view, multi_box=case.multi_box)
 
 
 def described(plan: Plan) -> dict[str, str]:
@@ -162,6 +164,75 @@ CASES = [
         [box("BBBB2222", UPS, line=2), box("BBBB2222", UPS_2, line=3)],
         {UPS: "blocked - ambiguous_packages", UPS_2: "blocked - ambiguous_packages"},
         ["ambiguous_packages@2,3"],
+    ),
+    # ---- --multi-box first: one label per order, the first box takes everything left
+    Case(
+        "multi-box first: the first box takes the whole remainder, the others are warned about",
+        [
+            box("BBBB2222", UPS, line=2),
+            box("BBBB2222", UPS_2, line=3),
+            box("BBBB2222", UPS_3, line=4),
+        ],
+        {UPS: "planned TEE:2,MUG:1 whole"},
+        ["multi_box_first@3,4"],
+        multi_box=MultiBox.FIRST,
+    ),
+    Case(
+        "multi-box first: the first box in file order, whatever its number",
+        [box("BBBB2222", UPS_2, line=2), box("BBBB2222", UPS, line=3)],
+        {UPS_2: "planned TEE:2,MUG:1 whole"},
+        ["multi_box_first@3"],
+        multi_box=MultiBox.FIRST,
+    ),
+    Case(
+        "multi-box first: boxes with items first, the first box without items takes the rest",
+        [
+            box("BBBB2222", UPS, "TEE:1", line=2),
+            box("BBBB2222", UPS_2, line=3),
+            box("BBBB2222", UPS_3, line=4),
+        ],
+        {UPS: "planned TEE:1", UPS_2: "planned TEE:1,MUG:1"},
+        ["multi_box_first@4"],
+        multi_box=MultiBox.FIRST,
+    ),
+    Case(
+        "multi-box first: a re-run after the first box was created sends nothing more",
+        [box("BBBB2222", UPS, line=2), box("BBBB2222", UPS_2, line=3)],
+        {UPS: "skipped TEE:2,MUG:1"},
+        ["already_fulfilled@2", "multi_box_first@3"],
+        ledger=[recorded("BBBB2222", UPS, "created", [("TEE", 2), ("MUG", 1)])],
+        multi_box=MultiBox.FIRST,
+    ),
+    Case(
+        "multi-box first: a first box in doubt is re-checked whole, the others still not sent",
+        [box("BBBB2222", UPS, line=2), box("BBBB2222", UPS_2, line=3)],
+        {UPS: "planned TEE:2,MUG:1 whole in-doubt"},
+        ["multi_box_first@3"],
+        ledger=[recorded("BBBB2222", UPS, "sending", [("TEE", 2), ("MUG", 1)])],
+        multi_box=MultiBox.FIRST,
+    ),
+    Case(
+        "multi-box first: a first box left uncertain is held, the others still not sent",
+        [box("BBBB2222", UPS, line=2), box("BBBB2222", UPS_2, line=3)],
+        {UPS: "uncertain TEE:2,MUG:1 OUTCOME_UNCERTAIN"},
+        ["multi_box_first@3"],
+        ledger=[recorded("BBBB2222", UPS, "uncertain", [("TEE", 2), ("MUG", 1)])],
+        multi_box=MultiBox.FIRST,
+    ),
+    Case(
+        "multi-box first: a box sent with items earlier leaves the rest to the next new box",
+        [box("BBBB2222", UPS, line=2), box("BBBB2222", UPS_2, line=2)],
+        {UPS: "skipped TEE:2", UPS_2: "planned MUG:1 whole"},
+        ["already_fulfilled@2"],
+        ledger=[recorded("BBBB2222", UPS, "created", [("TEE", 2)])],
+        multi_box=MultiBox.FIRST,
+    ),
+    Case(
+        "multi-box refuse (the default) still refuses two new boxes without items",
+        [box("BBBB2222", UPS, line=2), box("BBBB2222", UPS_2, line=3)],
+        {UPS: "blocked - ambiguous_packages", UPS_2: "blocked - ambiguous_packages"},
+        ["ambiguous_packages@2,3"],
+        multi_box=MultiBox.REFUSE,
     ),
     # ---- order states
     Case(
@@ -379,3 +450,25 @@ def test_offline_plan(
     assert described(plan) == expect
     assert [p.code for p in plan.problems] == [code for _, code, _ in found]
     assert all(isinstance(p, Problem) for p in plan.problems)
+
+
+@pytest.mark.parametrize(
+    ("multi_box", "expect", "problem_codes"),
+    [
+        (
+            MultiBox.REFUSE,
+            {UPS: "planned -", UPS_2: "planned -"},
+            ["ambiguous_packages_offline@2,3"],
+        ),
+        (MultiBox.FIRST, {UPS: "planned -"}, ["multi_box_first@3"]),
+    ],
+    ids=["refuse warns instead of staying silent", "first plans only the first box"],
+)
+def test_offline_plan_flags_several_boxes_without_items(
+    multi_box: MultiBox, expect: dict[str, str], problem_codes: list[str]
+) -> None:
+    boxes = [box("BBBB2222", UPS, line=2), box("BBBB2222", UPS_2, line=3)]
+    plan = offline_plan(boxes, [], multi_box)
+    assert described(plan) == expect
+    assert codes(plan) == problem_codes
+    assert all(p.severity is Severity.WARNING for p in plan.problems)

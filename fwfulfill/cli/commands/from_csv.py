@@ -10,7 +10,8 @@ from fwfulfill.cli.completion_values import complete_map_field
 from fwfulfill.cli.context import AppContext
 from fwfulfill.cli.errors import failures_rendered
 from fwfulfill.cli.help_examples import epilog
-from fwfulfill.cli.options import DryRunPlan, RecheckUncertainAll
+from fwfulfill.cli.options import DryRunPlan, MultiBoxOption, RecheckUncertainAll
+from fwfulfill.planning.multi_box import MultiBox
 
 
 def register(root: typer.Typer) -> None:
@@ -47,6 +48,13 @@ def from_csv(
         help="Use COLUMN for FIELD (order, tracking, carrier, service, sku, variant, quantity). "
         "Repeatable.",
     ),
+    header_row: int | None = typer.Option(
+        None,
+        "--header-row",
+        min=1,
+        metavar="LINE",
+        help="The header's line number (default: the first line whose columns resolve).",
+    ),
     rate: str | None = typer.Option(
         None, "--rate", metavar="N/SECONDS", help="Request limit (default 100/10, the shop's)."
     ),
@@ -60,6 +68,7 @@ def from_csv(
     fail_fast: bool = typer.Option(False, "--fail-fast", help="Stop sending at the first failure."),
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
     recheck_uncertain: RecheckUncertainAll = False,
+    multi_box: MultiBoxOption = MultiBox.REFUSE,
     report: Path | None = typer.Option(
         None,
         "--report",
@@ -85,5 +94,7 @@ def from_csv(
             yes=yes,
             report=report,
             recheck_uncertain=recheck_uncertain,
+            header_row=header_row,
+            multi_box=multi_box,
         )
         raise typer.Exit(run_from_csv(app_ctx, options))

@@ -40,6 +40,12 @@ def history(
                 }
             )
             return
+        if app_ctx.output.csv_mode:  # the fulfillments; the steps are in the JSON and tables
+            from fwfulfill.cli.csv_output import HISTORY_COLUMNS, history_rows
+
+            rows = history_rows(entry.to_json() for entry in entries)
+            app_ctx.output.data_rows(HISTORY_COLUMNS, rows)
+            return
         from fwfulfill.cli.tables import history_tables
 
         if not entries:

@@ -6,13 +6,50 @@ import typer
 
 from fwfulfill.cli.context import AppContext
 from fwfulfill.cli.help_examples import epilog
+from fwfulfill.usecases.export_columns import GENERIC_COLUMNS
 
-# fwfulfill's own CSV format: one row per item and box (shape A); leave sku and quantity empty for a
-# box holding everything left of the order (shape B).
+# fwfulfill's own CSV format, the columns `orders export --format generic` writes: one row per item
+# and box (shape A); leave sku and quantity empty for a box holding everything left of the order
+# (shape B). Only order, tracking_number, carrier, sku and quantity are read back; the rest is what
+# a label tool needs to ship the box.
+_EXAMPLE_ADDRESS = (
+    "Alex Rivera",
+    "",
+    "10 Harbour Street",
+    "",
+    "Austin",
+    "TX",
+    "78701",
+    "US",
+    "alex.rivera@example.com",
+    "555-0100",
+)
 TEMPLATE_ROWS = (
-    ("order", "tracking_number", "carrier", "sku", "quantity"),
-    ("D3XZFWPP", "9400111899223817654305", "USPS", "TEE-BLK-M", "1"),
-    ("D3XZFWPP", "9400111899223817654305", "USPS", "MUG-11OZ", "1"),
+    GENERIC_COLUMNS,
+    (
+        "D3XZFWPP",
+        "9400111899223817654305",
+        "USPS",
+        "TEE-BLK-M",
+        "1",
+        "Classic Tee - Black, M",
+        "2026-11-30T09:00:00.000Z",
+        *_EXAMPLE_ADDRESS,
+        "0.3",
+        "kg",
+    ),
+    (
+        "D3XZFWPP",
+        "9400111899223817654305",
+        "USPS",
+        "MUG-11OZ",
+        "1",
+        "Logo Mug - 11 oz",
+        "2026-11-30T09:00:00.000Z",
+        *_EXAMPLE_ADDRESS,
+        "0.3",
+        "kg",
+    ),
 )
 
 
@@ -23,10 +60,11 @@ def register(root: typer.Typer) -> None:
 
 def template(ctx: typer.Context) -> None:
     """Print a header row and example rows of fwfulfill's own CSV format."""
-    import csv
     import sys
 
-    writer = csv.writer(sys.stdout, lineterminator="\n")
+    from fwfulfill.csv_cells import GuardedWriter
+
+    writer = GuardedWriter(sys.stdout, lineterminator="\n")
     writer.writerows(TEMPLATE_ROWS)
 
 

@@ -1,0 +1,58 @@
+"""Rows that are not orders and not errors: labels that are not live (CSV-NOTES.md, "rows to
+skip") and a report's summary row (`Total shipments: 42`, padded with empty cells)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+
+# Words of a status that say the label is not live: voided, refunded, cancelled, a failed or
+# errored purchase (often followed by a good one for the same order), test mode.
+_NOT_LIVE = {
+    "void": "voided",
+    "voided": "voided",
+    "refund": "refunded",
+    "refunded": "refunded",
+    "cancelled": "cancelled",
+    "canceled": "cancelled",
+    "cancel": "cancelled",
+    "error": "failed",
+    "errored": "failed",
+    "failed": "failed",
+    "test": "a test label",
+}
+_WORD = re.compile(r"[a-z]+")
+_SUMMARY = re.compile(r"^\s*(grand\s+)?(sub)?totals?\b|^\s*(summe|gesamt)\b", re.IGNORECASE)
+
+
+@lru_cache(maxsize=256)
+def status_not_live(status: str) -> str:
+    """What a status cell says against the label ("voided", "failed"...), or ""."""
+    for word in _WORD.findall(status.lower()):
+        found = _NOT_LIVE.get(word)
+        if found:
+            return found
+    return ""
+
+
+# A transaction export's rows that are money, not labels: a deposit, a payment, a fee.
+_NOT_A_LABEL = frozenset(
+    {"deposit", "payment", "credit", "adjustment", "fee", "funds", "topup", "reload", "transfer"}
+)
+
+
+def type_not_label(kind: str) -> str:
+    """ "not a label" when a transaction's type names money rather than a label, else ""."""
+    words = _WORD.findall(kind.lower())
+    return "not a label" if any(word in _NOT_A_LABEL for word in words) else ""
+
+
+def is_summary_row(cells: Sequence[str]) -> bool:
+    """`Total ...` first, or one label cell (with a space: not an order) padded with empties."""
+    filled = [cell for cell in cells if cell.strip()]
+    if not filled:
+        return False
+    if _SUMMARY.match(filled[0]):
+        return True
+    return len(filled) == 1 and " " in filled[0].strip()

@@ -1,0 +1,516 @@
+"""Any export without `--map` (issue 14): the rules of CSV-NOTES.md "When names are not enough:
+columns by content", "Where the header is" and the rows to skip, each proven with files written
+the way real exports are (title blocks, `sep=`, UTF-16 tab-separated, a decoy order id beside the
+real one, a label tool's free-text reference, failed and test labels), offline and against the
+sandbox over loopback HTTP."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import Cli, RunningSandbox, write_csv
+from tests.test_csv_rules import UPS, UPS_2, USPS, USPS_2, USPS_3, from_csv, order, shop_of
+
+ROYAL_1, ROYAL_2 = "TT100000017GB", "TT200000023GB"  # S10 numbers of Royal Mail, valid
+
+
+def shop(start_sandbox: Any) -> RunningSandbox:
+    orders = [
+        order("K7M2QX4N", ("TEE", 1), ("MUG", 2)),
+        order("P9T4WB2R", ("TEE", 1)),
+        order("R8W1FK5Y", ("HOODIE", 1)),
+        order("T6C3NH8G", ("MUG", 1)),
+    ]
+    running: RunningSandbox = start_sandbox(shop_of(*orders))
+    return running
+
+
+def boxes(document: dict[str, Any]) -> list[tuple[Any, ...]]:
+    """(lines, order, tracking number, carrier, {sku: quantity}) per fulfillment."""
+    return sorted(
+        (
+            f["lines"],
+            f["friendlyId"] or f["orderReference"].lstrip("#").upper(),
+            f["trackingNumber"],
+            f["trackingCompany"],
+            {item["sku"]: item["quantity"] for item in f["items"]},
+        )
+        for f in document["fulfillments"]
+    )
+
+
+def chosen(document: dict[str, Any]) -> dict[str, tuple[str, str]]:
+    return {c["field"]: (c["column"], c["reason"]) for c in document["columns"]}
+
+
+def codes(document: dict[str, Any]) -> dict[str, list[int]]:
+    """Each problem code with every line it names."""
+    found: dict[str, list[int]] = {}
+    for problem in document["problems"]:
+        found[problem["code"]] = sorted({*found.get(problem["code"], []), *problem["lines"]})
+    return found
+
+
+def labels(document: dict[str, Any]) -> list[tuple[Any, ...]]:
+    """`boxes` without the items: a label row's items are the order's (online) or none yet."""
+    return [box[:4] for box in boxes(document)]
+
+
+def both(cli: Cli, start_sandbox: Any, path: Path, *args: str) -> list[dict[str, Any]]:
+    """The plan offline and against the shop (a dry run); each must succeed."""
+    documents = []
+    for running in (None, shop(start_sandbox)):
+        extra = ("--dry-run",) if running is not None else ()
+        result = from_csv(cli, running, path, *extra, *args)
+        assert result.exit_code == 0, result
+        documents.append(result.json())
+    return documents
+
+
+def write_bytes(path: Path, text: str, encoding: str = "utf-8") -> Path:
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+# ---- Where the header is ----
+
+
+def test_excel_sep_line_is_a_directive_naming_the_delimiter(
+    cli: Cli, start_sandbox: Any, tmp_path: Path
+) -> None:
+    # A German Excel sheet saved with "keep the delimiter": `sep=;`, `;` cells, decimal commas.
+    text = (
+        "sep=;\r\n"
+        "Bestellnummer;Sendungsnummer;Versanddienstleister;Gewicht (kg);Porto\r\n"
+        f"K7M2QX4N;{USPS};USPS;0,5;4,95\r\n"
+        f"P9T4WB2R;{USPS_2};USPS;1,25;6,10\r\n"
+    )
+    path = write_bytes(tmp_path / "versand.csv", text, "cp1252")
+    for document in both(cli, start_sandbox, path):
+        assert labels(document) == [
+            ([3], "K7M2QX4N", USPS, "USPS"),
+            ([4], "P9T4WB2R", USPS_2, "USPS"),
+        ]
+        assert chosen(document)["tracking"][0] == "Sendungsnummer"
+        assert "lines_before_header" not in codes(document)  # a directive, not a skipped title
+
+
+def test_title_block_before_the_header_is_skipped_with_one_info_line(
+    cli: Cli, start_sandbox: Any, tmp_path: Path
+) -> None:
+    # A 3PL report: title, "Generated" line, a blank line, then the header; a totals row at the end.
+    rows = [
+        ["Shipment Confirmation Report"],
+        ["Generated: 2026-04-24 17:02 UTC", "", "", ""],
+        [],
+        ["Order Number", "Ship Date", "Carrier", "Tracking Number"],
+        ["K7M2QX4N", "2026-04-24", "UPS", UPS],
+        ["P9T4WB2R", "2026-04-24", "USPS", USPS],
+        ["Total shipments: 2", "", "", ""],
+    ]
+    path = write_csv(tmp_path / "report.csv", rows)
+    for document in both(cli, start_sandbox, path):
+        assert labels(document) == [
+            ([5], "K7M2QX4N", UPS, "UPS"),
+            ([6], "P9T4WB2R", USPS, "USPS"),
+        ]
+        found = codes(document)
+        assert found["lines_before_header"] == [1, 2]  # one info line naming the title lines
+        assert found["summary_row"] == [7]
+        assert document["summary"]["errors"] == 0
+
+
+def test_title_row_is_not_taken_for_a_header_found_by_content(cli: Cli, tmp_path: Path) -> None:
+    # Unknown names under a two-cell title: the title must not pass for the header because the
+    # values below it fit; the row right under a header is data.
+    numbers = [(UPS, "UPS"), (UPS_2, "UPS"), (USPS, "USPS"), (USPS_2, "USPS"), (USPS_3, "USPS")]
+    data = [[f"K7M2QX{n:02d}", number, carrier] for n, (number, carrier) in enumerate(numbers)]
+    rows = [["Weekly shipments", "Warehouse 3"], ["Ref", "Parcel", "Via"], *data]
+    result = from_csv(cli, None, write_csv(tmp_path / "t.csv", rows))
+    assert result.exit_code == 0, result
+    document = result.json()
+    assert set(chosen(document)) == {"order", "tracking", "carrier"}
+    assert chosen(document)["order"][0] == "Ref"
+    assert codes(document) == {"lines_before_header": [1]}
+    assert len(document["fulfillments"]) == 5
+
+
+def test_trailing_summary_row_is_not_an_order(cli: Cli, tmp_path: Path) -> None:
+    rows = [
+        ["Order Number", "Tracking Number", "Carrier", "Cost"],
+        ["K7M2QX4N", UPS, "UPS", "9.10"],
+        ["Total", "", "", "9.10"],
+        ["2 labels", "", "", ""],
+    ]
+    result = from_csv(cli, None, write_csv(tmp_path / "t.csv", rows))
+    assert result.exit_code == 0, result
+    document = result.json()
+    assert boxes(document) == [([2], "K7M2QX4N", UPS, "UPS", {})]
+    assert codes(document) == {"summary_row": [3, 4]}
+
+
+def test_line_numbers_stay_physical(cli: Cli, tmp_path: Path) -> None:
+    rows = [["Daily despatch"], [], ["Order Number", "Tracking Number"], ["K7M2QX4N", "bad"]]
+    result = from_csv(cli, None, write_csv(tmp_path / "t.csv", rows))
+    assert result.exit_code == 2
+    errors = [p for p in result.json()["problems"] if p["severity"] == "error"]
+    assert [p["lines"] for p in errors] == [[4]]  # line 1 is the file's first line, the title
+
+
+def test_header_row_option_forces_the_header(cli: Cli, tmp_path: Path) -> None:
+    # Line 1 would resolve (an old header kept above the real one); --header-row says which.
+    rows = [
+        ["Order Number", "Tracking Number"],
+        ["legacy export, see below", ""],
+        ["Shop order", "Parcel", "Order Number"],
+        ["K7M2QX4N", UPS, "SS-1001"],
+    ]
+    path = write_csv(tmp_path / "t.csv", rows)
+    result = from_csv(cli, None, path, "--header-row", "3", "--map", "order=Shop order")
+    assert result.exit_code == 0, result
+    document = result.json()
+    assert boxes(document) == [([4], "K7M2QX4N", UPS, "UPS", {})]
+    assert codes(document)["lines_before_header"] == [1, 2]
+
+    result = from_csv(cli, None, path, "--header-row", "9")
+    assert result.exit_code == 2
+    assert result.json()["error"]["target"] == "--header-row"
+
+
+def test_header_is_within_the_first_20_non_empty_lines(cli: Cli, tmp_path: Path) -> None:
+    notes = [[f"note {n}"] for n in range(20)]
+    rows = [*notes, ["Order Number", "Tracking Number"], ["K7M2QX4N", UPS]]
+    result = from_csv(cli, None, write_csv(tmp_path / "t.csv", rows))
+    assert result.exit_code == 2  # line 21 is too far down to be taken for the header
+    assert result.json()["error"]["code"] == "missing_columns"
+    result = from_csv(cli, None, write_csv(tmp_path / "t.csv", rows), "--header-row", "21")
+    assert result.exit_code == 0, result
+
+
+# ---- When names are not enough: columns by content ----
+
+
+def test_tracking_column_found_by_its_courier_formats(cli: Cli, tmp_path: Path) -> None:
+    rows = [["Order Number", "Parcel ref", "Label"], ["K7M2QX4N", UPS, "4x6"]]
+    result = from_csv(cli, None, write_csv(tmp_path / "t.csv", rows))
+    assert result.exit_code == 0, result
+    column, reason = chosen(result.json())["tracking"]
+    assert column == "Parcel ref"
+    assert reason == "by content: 1 of 1 values are tracking numbers"
+
+
+def test_carrier_column_found_by_the_carrier_alias_table(cli: Cli, tmp_path: Path) -> None:
+    rows = [
+        ["Order Number", "Tracking Number", "Account", "Notes"],
+        ["K7M2QX4N", UPS, "UPSDAP", "fragile"],
+        ["P9T4WB2R", USPS, "USPS", ""],
+    ]
+    result = from_csv(cli, None, write_csv(tmp_path / "t.csv", rows))
+    assert result.exit_code == 0, result
+    document = result.json()
+    assert chosen(document)["carrier"] == (
+        "Account",
+        "by content: 2 of 2 values are known carriers",
+    )
+    assert [b[3] for b in boxes(document)] == ["UPS", "USPS"]
+
+
+def test_order_column_found_by_the_shape_of_order_references_offline(
+    cli: Cli, tmp_path: Path
+) -> None:
+    rows = [
+        ["Ship ref", "Tracking Number", "Carrier"],
+        ["#K7M2QX4N", UPS, "UPS"],
+        ["P9T4WB2R", USPS, "USPS"],
+    ]
+    result = from_csv(cli, None, write_csv(tmp_path / "t.csv", rows))
+    assert result.exit_code == 0, result
+    column, reason = chosen(result.json())["order"]
+    assert column == "Ship ref"
+    # Offline says that only the shop can be sure.
+    assert reason.startswith("by content: 2 of 2 values are shaped like order references")
+    assert "only the shop can confirm" in reason
+
+
+def test_names_still_count_but_content_settles_a_decoy_order_id(
+    cli: Cli, start_sandbox: Any, tmp_path: Path
+) -> None:
+    # A 3PL's order export with item rows: its own `Order ID` beside the shop's `Store Order ID`.
+    rows = [
+        [
+            "Order ID",
+            "Store Order ID",
+            "Ship Date",
+            "SKU",
+            "Quantity",
+            "Carrier",
+            "Tracking Number",
+        ],
+        ["104882311", "#K7M2QX4N", "2026-04-24", "TEE", "1", "USPS", USPS],
+        ["104882311", "#K7M2QX4N", "2026-04-24", "MUG", "2", "USPS", USPS],
+        ["104882312", "#P9T4WB2R", "2026-04-24", "TEE", "1", "UPS", UPS],
+    ]
+    path = write_csv(tmp_path / "3pl.csv", rows)
+    for document in both(cli, start_sandbox, path):
+        assert chosen(document)["order"][0] == "Store Order ID"
+        assert boxes(document) == [
+            ([2, 3], "K7M2QX4N", USPS, "USPS", {"TEE": 1, "MUG": 2}),
+            ([4], "P9T4WB2R", UPS, "UPS", {"TEE": 1}),
+        ]
+
+
+def test_online_the_column_holding_this_shops_orders_beats_one_that_does_not(
+    cli: Cli, start_sandbox: Any, tmp_path: Path
+) -> None:
+    # Both columns are shaped like friendly ids; only the shop knows which are its orders.
+    rows = [
+        ["Batch", "Shop Ref", "Tracking Number", "Carrier"],
+        ["B4TCH001", "K7M2QX4N", UPS, "UPS"],
+        ["B4TCH002", "P9T4WB2R", USPS, "USPS"],
+    ]
+    path = write_csv(tmp_path / "t.csv", rows)
+    result = from_csv(cli, shop(start_sandbox), path, "--dry-run")
+    assert result.exit_code == 0, result
+    document = result.json()
+    assert chosen(document)["order"] == (
+        "Shop Ref",
+        "by content: 2 of 2 values are orders of this shop",
+    )
+    assert [b[1] for b in boxes(document)] == ["K7M2QX4N", "P9T4WB2R"]
+
+
+def test_two_equally_good_columns_stop_and_name_the_map_that_settles_it(
+    cli: Cli, tmp_path: Path
+) -> None:
+    rows = [
+        ["Batch", "Shop Ref", "Tracking Number", "Carrier"],
+        ["B4TCH001", "K7M2QX4N", UPS, "UPS"],
+    ]
+    result = from_csv(cli, None, write_csv(tmp_path / "t.csv", rows))
+    assert result.exit_code == 2
+    error = result.json()["error"]
+    assert error["code"] == "ambiguous_column"
+    assert "'Batch'" in error["message"]
+    assert "'Shop Ref'" in error["message"]
+    assert "only the shop can tell" in error["message"]  # offline says the shop would settle it
+    assert "--map order='Batch' or --map order='Shop Ref'" in error["hint"]
+    result = from_csv(cli, None, write_csv(tmp_path / "t.csv", rows), "--map", "order=Shop Ref")
+    assert result.exit_code == 0, result
+
+
+def test_online_two_columns_of_this_shops_orders_still_stop(
+    cli: Cli, start_sandbox: Any, tmp_path: Path
+) -> None:
+    rows = [
+        ["Batch", "Shop Ref", "Tracking Number", "Carrier"],
+        ["P9T4WB2R", "K7M2QX4N", UPS, "UPS"],
+    ]
+    result = from_csv(cli, shop(start_sandbox), write_csv(tmp_path / "t.csv", rows), "--dry-run")
+    assert result.exit_code == 2
+    error = result.json()["error"]
+    assert error["code"] == "ambiguous_column"
+    assert "this shop's orders" in error["message"]
+    assert "--map order='Batch' or --map order='Shop Ref'" in error["hint"]
+
+
+def test_free_text_column_is_the_order_only_when_its_values_are_orders(
+    cli: Cli, start_sandbox: Any, tmp_path: Path
+) -> None:
+    # A label tool's transaction export: the merchant types the order into a free-text field.
+    rows = [
+        ["Date", "Transaction ID", "Tracking", "Carrier", "Custom reference", "Amount"],
+        ["2026-04-24", "88123", UPS, "UPS", "K7M2QX4N", "-9.10"],
+        ["2026-04-24", "88124", USPS, "USPS", "P9T4WB2R", "-4.95"],
+    ]
+    path = write_csv(tmp_path / "labels.csv", rows)
+    online = both(cli, start_sandbox, path)[1]
+    assert chosen(online)["order"] == (
+        "Custom reference",
+        "by content: 2 of 2 values are orders of this shop",
+    )
+    # Free text that is not orders is never taken for one, whatever its content's shape.
+    rows = [rows[0], *[[*r[:4], "gift, leave at door", r[5]] for r in rows[1:]]]
+    result = from_csv(cli, None, write_csv(tmp_path / "notes.csv", rows))
+    assert result.exit_code == 2
+    assert result.json()["error"]["code"] == "missing_columns"
+
+
+def test_quantity_column_found_by_small_whole_numbers(cli: Cli, tmp_path: Path) -> None:
+    rows = [
+        ["Order Number", "Tracking Number", "Carrier", "SKU", "Units sent", "Weight (oz)"],
+        ["K7M2QX4N", UPS, "UPS", "TEE", "1", "6"],
+        ["K7M2QX4N", UPS, "UPS", "MUG", "2", "12"],
+    ]
+    result = from_csv(cli, None, write_csv(tmp_path / "t.csv", rows))
+    assert result.exit_code == 0, result
+    document = result.json()
+    assert chosen(document)["quantity"] == (
+        "Units sent",
+        "by content: 2 of 2 values are small whole numbers",
+    )
+    assert boxes(document) == [([2, 3], "K7M2QX4N", UPS, "UPS", {"TEE": 1, "MUG": 2})]
+
+
+def test_online_sku_column_found_among_the_shops_items(
+    cli: Cli, start_sandbox: Any, tmp_path: Path
+) -> None:
+    # A 3PL's item rows whose SKU column has a name no alias table has.
+    rows = [
+        ["Store Order ID", "Item code", "Units", "Tracking Number", "Carrier"],
+        ["K7M2QX4N", "TEE", "1", USPS, "USPS"],
+        ["K7M2QX4N", "MUG", "1", USPS, "USPS"],
+        ["K7M2QX4N", "MUG", "1", UPS, "UPS"],
+    ]
+    result = from_csv(cli, shop(start_sandbox), write_csv(tmp_path / "t.csv", rows), "--dry-run")
+    assert result.exit_code == 0, result
+    document = result.json()
+    assert chosen(document)["sku"] == (
+        "Item code",
+        "by content: 3 of 3 values are SKUs of this shop's orders",
+    )
+    assert chosen(document)["quantity"][0] == "Units"
+    assert boxes(document) == [
+        ([2, 3], "K7M2QX4N", USPS, "USPS", {"TEE": 1, "MUG": 1}),
+        ([4], "K7M2QX4N", UPS, "UPS", {"MUG": 1}),
+    ]
+
+
+def test_dry_run_says_which_column_was_chosen_and_why(cli: Cli, tmp_path: Path) -> None:
+    rows = [["Order Number", "Parcel ref", "Account"], ["K7M2QX4N", UPS, "UPS"]]
+    path = write_csv(tmp_path / "t.csv", rows)
+    result = cli("from-csv", str(path), "--offline", "-o", "table")
+    assert result.exit_code == 0, result
+    assert "order = 'Order Number'," in result.stderr  # by name: no reason to add
+    assert "tracking = 'Parcel ref' (by content: 1 of 1 values are tracking numbers)" in (
+        result.stderr.replace("\n", " ")
+    )
+
+
+# ---- Rows to skip: labels that are not live ----
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [
+        ("Status", "Voided"),
+        ("Status", "Refunded"),
+        ("Status", "Cancelled"),
+        ("Status", "Error"),
+        ("Status", "Failed"),
+        ("Label Status", "Purchase failed"),
+        ("refund_status", "refunded"),
+        ("is_return", "true"),
+        ("test", "true"),
+        ("Status", "Test mode"),
+    ],
+)
+def test_labels_that_are_not_live_are_skipped_with_an_info_line(
+    cli: Cli, tmp_path: Path, column: str, value: str
+) -> None:
+    rows = [
+        ["Order Number", "Tracking Number", "Carrier", column],
+        ["K7M2QX4N", UPS, "UPS", value],
+        ["P9T4WB2R", USPS, "USPS", ""],
+    ]
+    result = from_csv(cli, None, write_csv(tmp_path / "t.csv", rows))
+    assert result.exit_code == 0, result
+    document = result.json()
+    assert boxes(document) == [([3], "P9T4WB2R", USPS, "USPS", {})]
+    assert codes(document) == {"skipped_row": [2]}
+
+
+def test_failed_purchase_never_blocks_the_orders_live_label(
+    cli: Cli, start_sandbox: Any, tmp_path: Path
+) -> None:
+    # A label tool's export: a failed purchase (no number), a test label, then the good label.
+    rows = [
+        ["Created", "Order", "Status", "Test", "Carrier", "Service", "Tracking Number"],
+        ["2026-04-24 10:01", "K7M2QX4N", "Error", "false", "USPS", "Priority Mail", ""],
+        ["2026-04-24 10:02", "K7M2QX4N", "Purchased", "true", "USPS", "Priority Mail", USPS_3],
+        ["2026-04-24 10:03", "K7M2QX4N", "Purchased", "false", "USPS", "Priority Mail", USPS],
+        ["2026-04-24 10:04", "P9T4WB2R", "Voided", "false", "UPS", "Ground", UPS_2],
+        ["2026-04-24 10:05", "P9T4WB2R", "Purchased", "false", "UPS", "Ground", UPS],
+    ]
+    path = write_csv(tmp_path / "labels.csv", rows)
+    for document in both(cli, start_sandbox, path):
+        assert labels(document) == [
+            ([4], "K7M2QX4N", USPS, "USPS"),
+            ([6], "P9T4WB2R", UPS, "UPS"),
+        ]
+        assert codes(document) == {"skipped_row": [2, 3, 5]}
+        assert document["summary"]["errors"] == 0
+
+
+def test_label_tool_transaction_export_refund_row_voids_its_label(
+    cli: Cli, start_sandbox: Any, tmp_path: Path
+) -> None:
+    # A label tool's transactions: money rows (a deposit), labels, and a refund row that repeats
+    # the refunded label's number; the order sits in a free-text memo.
+    rows = [
+        ["Date", "Type", "Description", "Memo", "Tracking", "Carrier", "Amount", "Balance"],
+        ["2026-04-24", "Deposit", "Added funds", "", "", "", "100.00", "100.00"],
+        ["2026-04-24", "Label", "Priority Mail", "K7M2QX4N", USPS, "USPS", "-9.10", "90.90"],
+        ["2026-04-24", "Label", "Ground", "P9T4WB2R", UPS, "UPS", "-12.40", "78.50"],
+        ["2026-04-25", "Refund", "Ground", "P9T4WB2R", UPS, "UPS", "12.40", "90.90"],
+        ["2026-04-25", "Label", "Ground", "P9T4WB2R", UPS_2, "UPS", "-12.40", "78.50"],
+    ]
+    path = write_csv(tmp_path / "transactions.csv", rows)
+    online = both(cli, start_sandbox, path)[1]
+    assert chosen(online)["order"][0] == "Memo"
+    assert labels(online) == [
+        ([3], "K7M2QX4N", USPS, "USPS"),
+        ([6], "P9T4WB2R", UPS_2, "UPS"),
+    ]
+    assert codes(online) == {"skipped_row": [2, 4, 5]}
+    assert online["summary"]["errors"] == 0
+
+
+# ---- Real exports, no --map ----
+
+
+def test_uk_postal_despatch_export_with_channel_reference_beside_its_own(
+    cli: Cli, start_sandbox: Any, tmp_path: Path
+) -> None:
+    rows = [
+        [
+            "Order reference",
+            "Channel reference",
+            "Despatch date",
+            "Recipient",
+            "Postcode",
+            "Service",
+            "Tracking number",
+            "Weight (kg)",
+        ],
+        ["1001", "R8W1FK5Y", "24/04/2026", "E. Dubois", "SW1A 1AA", "Royal Mail Tracked 48",
+         ROYAL_1, "0.4"],
+        ["1002", "T6C3NH8G", "24/04/2026", "N. Kim", "EC1A 1BB", "Royal Mail Tracked 24",
+         ROYAL_2, "0.2"],
+    ]  # fmt: skip
+    path = write_csv(tmp_path / "despatch.csv", rows)
+    for document in both(cli, start_sandbox, path):
+        assert chosen(document)["order"][0] == "Channel reference"
+        assert labels(document) == [
+            ([2], "R8W1FK5Y", ROYAL_1, "Royal Mail"),
+            ([3], "T6C3NH8G", ROYAL_2, "Royal Mail"),
+        ]
+
+
+def test_excel_unicode_text_save_is_utf16_tab_separated(
+    cli: Cli, start_sandbox: Any, tmp_path: Path
+) -> None:
+    text = (
+        "Ref\tConsignment\tCourier\tQty\r\n"
+        f"K7M2QX4N\t{UPS}\tUPS\t1\r\n"
+        f"P9T4WB2R\t{USPS}\tUSPS\t1\r\n"
+    )
+    path = tmp_path / "unicode.txt"
+    path.write_bytes(b"\xff\xfe" + text.encode("utf-16-le"))
+    for document in both(cli, start_sandbox, path):
+        assert labels(document) == [
+            ([2], "K7M2QX4N", UPS, "UPS"),
+            ([3], "P9T4WB2R", USPS, "USPS"),
+        ]
