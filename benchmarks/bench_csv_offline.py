@@ -146,8 +146,9 @@ def _summary(stdout_path: Path) -> dict[str, Any]:
     with stdout_path.open("rb") as handle:
         handle.seek(max(0, stdout_path.stat().st_size - 4096))
         tail = handle.read().decode("utf-8")
-    found: dict[str, Any] = json.loads(tail[tail.rindex('"summary":') + 10 :].rstrip()[:-1])
-    return found
+    # Fields may follow it (`multiBox`): decode the one object that starts there.
+    found, _ = json.JSONDecoder().raw_decode(tail, tail.rindex('"summary":') + 10)
+    return dict(found)
 
 
 def measure(shape: str, rows: int, repeat: int, env: dict[str, str]) -> dict[str, Any]:

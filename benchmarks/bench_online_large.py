@@ -141,7 +141,7 @@ def dry_run(shop: Shop, path: Path) -> tuple[ChildRun, dict[str, Any], dict[str,
         with out_path.open("rb") as handle:  # the summary is the document's tail
             handle.seek(max(0, out_path.stat().st_size - 4096))
             tail = handle.read().decode("utf-8")
-        summary = json.loads(tail[tail.rindex('"summary":') + 10 :].rstrip()[:-1])
+        summary, _ = json.JSONDecoder().raw_decode(tail, tail.rindex('"summary":') + 10)
     return run, summary, counts
 
 
