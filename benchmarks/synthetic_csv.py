@@ -1,9 +1,13 @@
-"""A large, clean shape A tracking CSV (one row per SKU in a box) for bench_csv_offline.py.
+"""Large, clean shape A tracking CSVs (one row per SKU in a box) for bench_csv_offline.py.
 
-Orders have friendly ids and one box (sometimes two) of 1-3 rows each; tracking numbers are of
-USPS, UPS, FedEx, DHL Express and GLS, with check digits computed by the courier rules, so the
-importer does all of its work on every row (formats matched, check digits passed) and finds nothing
-to complain about.
+Shape (a), `rows`: orders have friendly ids and one box (sometimes two) of 1-3 rows each; tracking
+numbers are of USPS, UPS, FedEx, DHL Express and GLS, with check digits computed by the courier
+rules, so the importer does all of its work on every row (formats matched, check digits passed) and
+finds nothing to complain about.
+
+Shape (b), `many_orders_rows`: nearly one fulfillment per row, as a 3PL's month of ship-confirms:
+`orders` distinct orders, each one box with a USPS number (valid check digit) and one or two item
+rows, so 100,000 rows hold 75,000 orders and as many fulfillments.
 """
 
 from __future__ import annotations
@@ -115,15 +119,42 @@ def rows(count: int, seed: int = 0) -> Iterator[tuple[str, str, str, str, str]]:
                 produced += 1
 
 
-def write(path: Path, count: int, seed: int = 0) -> dict[str, int]:
-    """Write the file; returns its rows, orders and boxes (= fulfillments)."""
-    orders: set[str] = set()
+def many_orders_rows(
+    count: int, orders: int, seed: int = 0
+) -> Iterator[tuple[str, str, str, str, str]]:
+    """Exactly `count` rows over exactly `orders` orders (orders <= count <= 2 * orders): every
+    order one USPS box of one or two SKUs; unique friendly ids and tracking numbers."""
+    if not orders <= count <= 2 * orders:
+        raise ValueError(f"{count} rows cannot hold {orders} orders of one or two rows")
+    rng = random.Random(seed)
+    skus = list(CATALOG)
+    two_rows = set(rng.sample(range(orders), count - orders))
+    seen_orders: set[str] = set()
+    seen_tracking: set[str] = set()
+    for index in range(orders):
+        order = "".join(rng.choices(_ALNUM, k=8))
+        while order in seen_orders:
+            order = "".join(rng.choices(_ALNUM, k=8))
+        seen_orders.add(order)
+        tracking = usps(rng)
+        while tracking in seen_tracking:
+            tracking = usps(rng)
+        seen_tracking.add(tracking)
+        for sku in rng.sample(skus, 2 if index in two_rows else 1):
+            yield order, tracking, "USPS", sku, str(rng.randint(1, 3))
+
+
+def write(path: Path, count: int, seed: int = 0, *, orders: int | None = None) -> dict[str, int]:
+    """Write the file, shape (a), or shape (b) when `orders` is given; returns its rows, orders
+    and boxes (= fulfillments)."""
+    seen: set[str] = set()
     boxes: set[tuple[str, str]] = set()
+    produced = rows(count, seed) if orders is None else many_orders_rows(count, orders, seed)
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(HEADER)
-        for row in rows(count, seed):
+        for row in produced:
             writer.writerow(row)
-            orders.add(row[0])
+            seen.add(row[0])
             boxes.add((row[0], row[1]))
-    return {"rows": count, "orders": len(orders), "fulfillments": len(boxes)}
+    return {"rows": count, "orders": len(seen), "fulfillments": len(boxes)}

@@ -187,7 +187,10 @@ class Output:
     def show(self, *renderables: RenderableType) -> None:
         try:
             for renderable in renderables:
-                self.out.print(renderable)
+                # A long table comes in parts, each printed (and let go) before the next is made.
+                parts = getattr(renderable, "parts", None)
+                for part in parts() if callable(parts) else (renderable,):
+                    self.out.print(part)
         except BrokenPipeError:
             self._stdout_closed()
 

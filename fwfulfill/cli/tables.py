@@ -9,21 +9,23 @@ UUIDs only appear with `--wide` (they are always in the JSON).
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from rich import box
 from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, Group, RenderableType
 from rich.measure import Measurement
-from rich.table import Table
+from rich.table import Column, Table
 from rich.text import Text
 
 from fwfulfill.api.models import Order
 from fwfulfill.error_codes import Severity, counted, lookup
 from fwfulfill.planning.plan import Plan, PlannedFulfillment, Problem, Status
 from fwfulfill.sending.ledger import LedgerEntry, LedgerEvent, LedgerState
+
+_Item = TypeVar("_Item")
 
 _STATUS_STYLE = {
     Status.CREATED: "green",
@@ -127,17 +129,24 @@ class Notes:
         number = self._numbers.setdefault(text, len(self._numbers) + 1)
         return f"[{number}]"
 
-    def under(self, table: Table, *, drop_first: tuple[str, ...] = ()) -> RenderableType:
-        fitted = Fitted(table, drop_first=drop_first)
-        if not self._numbers:
-            return fitted
+    @property
+    def numbered(self) -> bool:
+        return bool(self._numbers)
+
+    def grid(self) -> Table:
         # A grid, so a long note wraps under its own text, not under its number.
         grid = Table.grid(padding=(0, 1))
         grid.add_column(no_wrap=True, justify="right")
         grid.add_column()
         for text, number in self._numbers.items():
             grid.add_row(f"[{number}]", Text(text))
-        return Group(fitted, grid)
+        return grid
+
+    def under(self, table: Table, *, drop_first: tuple[str, ...] = ()) -> RenderableType:
+        fitted = Fitted(table, drop_first=drop_first)
+        if not self._numbers:
+            return fitted
+        return Group(fitted, self.grid())
 
 
 def lines_label(lines: Iterable[int]) -> str:
@@ -216,7 +225,8 @@ def fulfillments_table(
     add_key_column(table, "Status")
     has_id = any(planned.fulfillment_id for planned in fulfillments)
     add_key_column(table, "Fulfillment id" if has_id else "Note")
-    for planned in fulfillments:
+
+    def row_of(planned: PlannedFulfillment) -> list[RenderableType]:
         reason = planned.error_message or ""
         fix = _fix_for(planned) if with_fix else ""
         if fix:
@@ -233,8 +243,136 @@ def fulfillments_table(
             row.insert(1, planned.order_id or "")
         if show_lines:
             row.insert(0, lines_label(planned.lines))
-        table.add_row(*row)
+        return row
+
+    if len(fulfillments) > CHUNK_ROWS:
+        return ChunkedTable(table, fulfillments, row_of, notes, drop_first=("Carrier",))
+    for planned in fulfillments:
+        table.add_row(*row_of(planned))
     return notes.under(table, drop_first=("Carrier",))
+
+
+# A table of more rows than this is laid out once and printed this many rows at a time.
+CHUNK_ROWS = 1000
+
+
+class _ProbedTable(Table):
+    """A table that measures its columns as `probe` does (the same columns, the widest cells of
+    all rows): it lays out a few rows exactly as the whole table would lay out all of them."""
+
+    probe: Table
+
+    def _measure_column(
+        self, console: Console, options: ConsoleOptions, column: Column
+    ) -> Measurement:
+        return self.probe._measure_column(console, options, self.probe.columns[column._index])
+
+
+class ChunkedTable(Generic[_Item]):
+    """A long table printed `CHUNK_ROWS` rows at a time, each part laid out as the whole table
+    would be: the rows of one part exist while it is printed, never all of them (issue 13).
+
+    The layout needs only each column's widest cells: one pass over the rows keeps, per column,
+    the cell of the largest width and the cell of the longest word (padding adds the same to
+    every cell of a column, so they stay the widest); a two-row probe table with them decides
+    which columns fit and how wide each is. `Output.show` prints the `parts()` one by one.
+    """
+
+    def __init__(
+        self,
+        template: Table,
+        items: Sequence[_Item],
+        row_of: Callable[[_Item], list[RenderableType]],
+        notes: Notes,
+        *,
+        drop_first: tuple[str, ...] = (),
+    ) -> None:
+        self._template = template
+        self._items = items
+        self._row_of = row_of
+        self._notes = notes
+        self._drop_first = drop_first
+        self._layout: Table | None = None
+        for item in items:  # numbers the notes in row order, as the whole table does
+            row_of(item)
+
+    def parts(self) -> Iterator[RenderableType]:
+        for start in range(0, len(self._items), CHUNK_ROWS):
+            yield _Part(self, start)
+        if self._notes.numbered:
+            yield self._notes.grid()
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[Any]:
+        yield from self.parts()  # printed in one go only where `parts()` is not used
+
+    def _probe(self, console: Console, options: ConsoleOptions) -> Table:
+        """The columns that fit and a table whose measure is the whole table's, made once."""
+        if self._layout is not None:
+            return self._layout
+        unbounded = options.update_width(10**6)
+        widest: list[list[Any]] = []
+        for item in self._items:
+            for index, value in enumerate(self._row_of(item)):
+                low, high = Measurement.get(console, unbounded, value)
+                if index == len(widest):
+                    widest.append([low, value, high, value])
+                    continue
+                kept = widest[index]
+                if low > kept[0]:
+                    kept[0], kept[1] = low, value
+                if high > kept[2]:
+                    kept[2], kept[3] = high, value
+        probe = _copy_table(self._template)
+        for row in ([kept[3] for kept in widest], [kept[1] for kept in widest]):
+            probe.add_row(*row)
+        fitted = next(
+            iter(Fitted(probe, drop_first=self._drop_first).__rich_console__(console, options))
+        )
+        self._layout = fitted
+        return fitted
+
+    def _chunk(self, console: Console, options: ConsoleOptions, start: int) -> Table:
+        probe = self._probe(console, options)
+        kept = {column.header for column in probe.columns}
+        chunk = _ProbedTable(
+            title=self._template.title if start == 0 else None,
+            show_header=start == 0,
+            box=self._template.box,
+            show_edge=self._template.show_edge,
+            pad_edge=self._template.pad_edge,
+            collapse_padding=self._template.collapse_padding,
+            title_justify=self._template.title_justify,
+        )
+        chunk.probe = probe
+        positions = [i for i, c in enumerate(self._template.columns) if c.header in kept]
+        for column in probe.columns:
+            copied = copy.copy(column)
+            copied._cells = []
+            chunk.columns.append(copied)
+        for item in self._items[start : start + CHUNK_ROWS]:
+            row = self._row_of(item)
+            chunk.add_row(*(row[i] for i in positions))
+        return chunk
+
+
+class _Part:
+    def __init__(self, table: ChunkedTable[Any], start: int) -> None:
+        self._table = table
+        self._start = start
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[Table]:
+        yield self._table._chunk(console, options, self._start)
+
+
+def _copy_table(template: Table) -> Table:
+    table = copy.copy(template)
+    table.columns = []
+    for column in template.columns:
+        copied = copy.copy(column)
+        copied._cells = []
+        table.columns.append(copied)
+    table.rows = []
+    return table
 
 
 def _fix_for(planned: PlannedFulfillment) -> str:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from fwfulfill.csv_input.columns import ColumnMap
 from fwfulfill.csv_input.decode import CsvRow
@@ -34,17 +33,20 @@ _SPLIT_TRACKING = re.compile(r"[,;|\n]+")
 _TRUE = frozenset({"true", "yes", "1", "y"})
 _SKIP_FIELDS = ("status", "refund_status", "is_return", "test", "type")
 _Cells = dict[str, str]  # field name -> the row's text for it (absent when no column maps it)
+_MAX_SHARED_ITEMS = 4096  # distinct (SKU, variant, quantity) references shared, at most
 
 
-@dataclass
 class _Box:
     """The rows of one (order, tracking number) so far."""
 
-    order: OrderReference
-    label: Shipment
-    items: list[ItemReference] = field(default_factory=list)
-    lines: list[int] = field(default_factory=list)
-    itemless_lines: list[int] = field(default_factory=list)  # rows of the box that name no item
+    __slots__ = ("itemless_lines", "items", "label", "lines", "order")
+
+    def __init__(self, order: OrderReference, label: Shipment) -> None:
+        self.order = order
+        self.label = label
+        self.items: list[ItemReference] = []
+        self.lines: list[int] = []
+        self.itemless_lines: list[int] | None = None  # rows of the box that name no item
 
 
 @dataclass
@@ -54,19 +56,22 @@ class RowsReading:
     rows: int = 0
 
 
-@lru_cache(maxsize=65536)
 def _label(carrier: str, number: str, service: str) -> Shipment:
-    # Rows of one box repeat the same label: check it once.
     return shipment(carrier, number, service_text=service or None)
 
 
 class RowReader:
-    """Accumulates rows into boxes; `finish()` returns the drafts and problems."""
+    """Accumulates rows into boxes; `finish()` returns the drafts and problems.
+
+    Per row it keeps only its line number and a shared item reference in its box (and a hash, to
+    spot a repeated row): what a large file costs is its boxes, not its rows.
+    """
 
     def __init__(self, columns: ColumnMap) -> None:
         self._columns = columns
         self._fields = tuple(columns.indexes.items())
         self._has_skip_columns = any(name in columns.indexes for name in _SKIP_FIELDS)
+        self._has_quantity = "quantity" in columns.indexes
         self._boxes: dict[tuple[str, str], _Box] = {}
         # Tracking numbers a not-live row names (a refund row repeating its label's number).
         self._dead: dict[str, int] = {}
@@ -75,11 +80,18 @@ class RowReader:
         # Warnings and infos repeated on many lines become one problem naming every line.
         self._merged: dict[tuple[str, str, str], tuple[Problem, OrderReference | None, list[int]]]
         self._merged = {}
+        # Rows of one order, and of one box, follow each other: their order reference and their
+        # label are read once (both are immutable, so sharing them changes nothing).
+        self._last_order: tuple[str, OrderReference] | None = None
+        self._last_label: tuple[tuple[str, str, str], Shipment] | None = None
+        # Item references are immutable and a file repeats a few (SKU, quantity) pairs: one each.
+        self._item_refs: dict[tuple[str, str, str], tuple[ItemReference, ...]] = {}
 
     def add(self, row: CsvRow) -> None:
         self._reading.rows += 1
         cells = row.cells
-        cell = {name: cells[index] for name, index in self._fields if index < len(cells)}
+        width = len(cells)
+        cell = {name: cells[index] for name, index in self._fields if index < width}
         if self._has_skip_columns and (why := not_live(cell)):
             self._note(problem("skipped_row", f"{why}: not a live label, skipped.", [row.line]))
             number = normalize_tracking_number(cell.get("tracking", ""))
@@ -89,28 +101,37 @@ class RowReader:
         if not cell.get("tracking", "").strip() and is_summary_row(cells):
             self._note(problem("summary_row", "a summary row, not an order: skipped.", [row.line]))
             return
-        fingerprint = hash(tuple(value.strip() for value in row.cells))
+        fingerprint = hash(tuple(map(str.strip, cells)))
         if fingerprint in self._seen:
             self._note(
                 problem("duplicate_row", "identical to an earlier row: counted once.", [row.line])
             )
             return
         self._seen.add(fingerprint)
-        try:
-            order = parse_order_reference(cell.get("order", ""))
-        except InputError as error:
-            self._note(self._row_problem(error, row.line, "order"))
-            return
+        text = cell.get("order", "")
+        last = self._last_order
+        if last is not None and last[0] == text:
+            order = last[1]
+        else:
+            try:
+                order = parse_order_reference(text)
+            except InputError as error:
+                self._note(self._row_problem(error, row.line, "order"))
+                return
+            self._last_order = (text, order)
         self._add_for_order(row, cell, order)
 
     def _add_for_order(self, row: CsvRow, cell: _Cells, order: OrderReference) -> None:
-        # One number written twice in a cell (`1Z..., 1z...`) is one box, not two.
         text = cell.get("tracking", "")
-        # `7,74867E+11` is one number in Excel's comma-decimal notation, not two boxes.
-        parts = [text] if looks_like_scientific_notation(text) else _SPLIT_TRACKING.split(text)
-        numbers = list({normalize_tracking_number(p): p for p in parts if p.strip()}.values())
-        if not numbers:
-            numbers = [""]  # reported as missing_tracking by the label check
+        if text.isalnum():  # one number, no separator: the common case
+            numbers = [text]
+        else:
+            # `7,74867E+11` is one number in Excel's comma-decimal notation, not two boxes.
+            parts = [text] if looks_like_scientific_notation(text) else _SPLIT_TRACKING.split(text)
+            # One number written twice in a cell (`1Z..., 1z...`) is one box, not two.
+            numbers = list({normalize_tracking_number(p): p for p in parts if p.strip()}.values())
+            if not numbers:
+                numbers = [""]  # reported as missing_tracking by the label check
         try:
             items = self._items(cell)
         except InputError as error:
@@ -131,8 +152,14 @@ class RowReader:
             return
         carrier, service = cell.get("carrier", ""), cell.get("service", "")
         for raw_number in numbers:
-            label = _label(carrier, raw_number, service)
-            if not self._label_usable(label, row.line, order):
+            asked = (carrier, raw_number, service)
+            last = self._last_label
+            if last is not None and last[0] == asked:
+                label = last[1]
+            else:
+                label = _label(carrier, raw_number, service)
+                self._last_label = (asked, label)
+            if label.findings and not self._label_usable(label, row.line, order):
                 continue
             key = (order.key, label.tracking_number)
             box = self._boxes.get(key)
@@ -141,6 +168,8 @@ class RowReader:
             box.items.extend(items)
             box.lines.append(row.line)
             if not items:
+                if box.itemless_lines is None:
+                    box.itemless_lines = []
                 box.itemless_lines.append(row.line)
 
     def _label_usable(self, label: Shipment, line: int, order: OrderReference) -> bool:
@@ -153,19 +182,26 @@ class RowReader:
         sku, variant = cell.get("sku", "").strip(), cell.get("variant", "").strip()
         if not sku and not variant:
             return ()  # shape B: the whole box
+        quantity_text = cell.get("quantity", "") if self._has_quantity else None
+        key = (sku, variant, quantity_text or "")
+        known = self._item_refs.get(key)
+        if known is not None and quantity_text is not None:
+            return known
         if variant and not is_uuid(variant):
             raise InputError(
                 "invalid_variant", f"variant id {variant!r} is not a UUID.", target="variant"
             )
-        has_quantity = "quantity" in self._columns.indexes
         quantity = (
-            parse_quantity(cell.get("quantity", ""), target="quantity") if has_quantity else 1
+            parse_quantity(quantity_text, target="quantity") if quantity_text is not None else 1
         )
-        return (
+        made = (
             ItemReference(
                 sku or variant, quantity, variant_id=variant.lower() or None, sku=sku or None
             ),
         )
+        if quantity_text is not None and len(self._item_refs) < _MAX_SHARED_ITEMS:
+            self._item_refs[key] = made
+        return made
 
     def _row_problem(
         self, error: InputError, line: int, field_name: str, order: OrderReference | None = None
@@ -195,7 +231,9 @@ class RowReader:
                 found.severity, found.code, found.message, tuple(sorted(set(lines))), found.order
             )
             reading.problems.append(InputProblem(merged, order))
-        for box in self._boxes.values():
+        boxes, self._boxes = self._boxes, {}
+        self._seen = set()
+        for box in boxes.values():
             dead_at = self._dead.get(box.label.tracking_number)
             if dead_at is not None:
                 reading.problems.append(InputProblem(_dead_box(box, dead_at), box.order))
@@ -212,6 +250,7 @@ class RowReader:
                     lines=tuple(box.lines),
                 )
             )
+            box.items, box.lines = [], []  # freed as the drafts are made, not after the last one
         return reading
 
 
@@ -221,7 +260,7 @@ def _mixed_box(box: _Box) -> Problem:
         "mixed_box",
         f"box {box.label.tracking_number} has rows with items and this row without any: give it "
         "its SKU and quantity (or remove it if it only repeats the box).",
-        box.itemless_lines,
+        box.itemless_lines or (),
         str(box.order),
     )
 

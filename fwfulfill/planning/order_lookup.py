@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from fwfulfill.api.client import ApiClient
-from fwfulfill.api.models import Order, OrderPage
+from fwfulfill.api.models import Address, Offer, Order, OrderPage, Shipping, Variant
 from fwfulfill.api.statuses import OPEN_STATUSES
 from fwfulfill.constants import ORDER_PAGE_SIZE_MAX
 from fwfulfill.error_codes import ORDER_NOT_FOUND_CODES
@@ -61,6 +61,8 @@ class Resolution:
     # A missing key -> the order it most likely names (`418297` -> order `00418297`).
     related: dict[str, Order] = field(default_factory=dict)
     requests: int = 0
+    # The variants of the orders kept, one object per distinct variant (see `for_planning`).
+    variants: dict[tuple[str, str, str, int], Variant] = field(default_factory=dict)
 
 
 def resolve_orders(
@@ -81,7 +83,7 @@ def resolve_orders(
         for ref, order in zip(remaining, found, strict=True):
             resolution.requests += 1
             if order is not None:
-                resolution.orders[ref.key] = order
+                resolution.orders[ref.key] = for_planning(order, resolution.variants)
             else:
                 resolution.missing[ref.key] = _not_found(client, ref, resolution)
             if on_progress is not None:
@@ -143,9 +145,51 @@ def _page(client: ApiClient, number: int) -> OrderPage:
 
 def _take(page: OrderPage, wanted: dict[str, OrderReference], resolution: Resolution) -> None:
     for order in page.results:
+        kept: Order | None = None
         for key in (order.id, order.friendly_id.upper()):
             if key in wanted:
-                resolution.orders[key] = order
+                kept = kept or for_planning(order, resolution.variants)
+                resolution.orders[key] = kept
+
+
+def for_planning(
+    order: Order, shared: dict[tuple[str, str, str, int], Variant] | None = None
+) -> Order:
+    """The order reduced to what planning and the confirmation read: id, friendly id, status, its
+    variants (id, SKU, name, quantity), the customer's name and email. Addresses, offer names and
+    dates are dropped as each page arrives, so a file of 20,000 orders holds no more than that.
+
+    `shared`: variants already kept, by value: orders of one shop repeat a catalogue's variants,
+    kept once each. Nothing here is changed after planning starts, so sharing changes nothing."""
+    address = order.shipping.address if order.shipping else None
+    name = address.name if address else None
+    offers = []
+    for offer in order.offers:
+        variant = offer.variant
+        if shared is not None:
+            key = (variant.id, variant.sku, variant.name, variant.quantity)
+            variant = shared.setdefault(key, variant)
+        offers.append(Offer.model_construct(_OFFER_FIELDS, variant=variant))
+    return Order.model_construct(
+        _ORDER_FIELDS,
+        id=order.id,
+        friendly_id=order.friendly_id,
+        status=order.status,
+        email=order.email,
+        offers=offers,
+        shipping=Shipping.model_construct(
+            _SHIPPING_FIELDS, address=Address.model_construct(_ADDRESS_FIELDS, name=name)
+        )
+        if name
+        else None,
+    )
+
+
+# The fields each reduced model was given: one set for all of them, not one per object.
+_ORDER_FIELDS = {"id", "friendly_id", "status", "email", "offers", "shipping"}
+_OFFER_FIELDS = {"variant"}
+_SHIPPING_FIELDS = {"address"}
+_ADDRESS_FIELDS = {"name"}
 
 
 def _not_found(client: ApiClient, ref: OrderReference, resolution: Resolution) -> InputError:

@@ -18,6 +18,7 @@ _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 # Something that tries to be a UUID (hex groups and dashes) but is not one.
 _UUID_ATTEMPT = re.compile(r"^[0-9A-Z]+(-[0-9A-Z]+){3,}$", re.IGNORECASE)
 _FRIENDLY_ID = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,63}$")
+_MAX_FRIENDLY_ID = 64  # characters, as _FRIENDLY_ID allows
 _MAX_QUANTITY = 1_000_000
 
 
@@ -25,7 +26,7 @@ def is_uuid(text: str) -> bool:
     return bool(_UUID.match(text.strip()))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OrderReference:
     """An order as the user named it: by UUID (`id`) or by friendly id."""
 
@@ -48,6 +49,10 @@ def parse_order_reference(text: str, target: str | None = None) -> OrderReferenc
         cleaned = cleaned[1:].strip()
     if not cleaned:
         raise InputError("missing_order", "the order reference is empty.", target=target)
+    if cleaned.isascii() and cleaned.isalnum() and len(cleaned) <= _MAX_FRIENDLY_ID:
+        # Letters and digits only: a friendly id (no UUID or Excel notation is without `-.,+`).
+        upper = cleaned.upper()
+        return OrderReference(text, friendly_id=cleaned if upper == cleaned else upper)
     if looks_like_scientific_notation(cleaned):
         raise InputError(
             "excel_scientific_notation",
@@ -77,6 +82,13 @@ def parse_order_reference(text: str, target: str | None = None) -> OrderReferenc
 def parse_quantity(text: str, target: str | None = None) -> int:
     """A whole number >= 1; `1.0` is fine, `0`, `-1`, `1.5`, blank and words are not."""
     cleaned = text.strip()
+    if (
+        cleaned.isascii()
+        and cleaned.isdigit()
+        and len(cleaned) <= 7  # no more digits than _MAX_QUANTITY has
+        and 1 <= int(cleaned) <= _MAX_QUANTITY
+    ):
+        return int(cleaned)  # the common case, without the Decimal below
     try:
         value = Decimal(cleaned)
     except InvalidOperation:
@@ -95,7 +107,7 @@ def parse_quantity(text: str, target: str | None = None) -> int:
     return int(value)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ItemReference:
     """An item as the user named it: a variant UUID or a SKU, and a quantity."""
 

@@ -32,7 +32,7 @@ class Status(str, Enum):
 UNSUCCESSFUL = frozenset({Status.FAILED, Status.UNCERTAIN})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Problem:
     severity: Severity
     code: str
@@ -50,7 +50,7 @@ class Problem:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PlannedItem:
     variant_id: str
     quantity: int
@@ -66,7 +66,7 @@ class PlannedItem:
         }
 
 
-@dataclass
+@dataclass(slots=True)
 class PlannedFulfillment:
     """One fulfillment: one order, one tracking number, its items."""
 
@@ -101,7 +101,9 @@ class PlannedFulfillment:
         return self.friendly_id or self.order_id or self.order_ref
 
     def to_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {
+        # One literal, in the documented key order: written 75,000 times for a large file.
+        code = self.error_code
+        return {
             "lines": list(self.lines),
             "orderId": self.order_id,
             "friendlyId": self.friendly_id,
@@ -109,13 +111,10 @@ class PlannedFulfillment:
             "items": [item.to_json() for item in self.items],
             "trackingNumber": self.tracking_number,
             "trackingCompany": self.tracking_company,
-            "status": self.status.value,
+            "status": self.status._value_,  # `.value` is a descriptor, ten times slower
             "fulfillmentId": self.fulfillment_id,
+            "error": {"code": code, "message": self.error_message} if code else None,
         }
-        data["error"] = (
-            {"code": self.error_code, "message": self.error_message} if self.error_code else None
-        )
-        return data
 
 
 def status_counts(fulfillments: Iterable[PlannedFulfillment]) -> Counter[str]:

@@ -21,7 +21,7 @@ from fwfulfill.planning.parse_input import ItemReference, OrderReference
 from fwfulfill.planning.plan import Plan, PlannedFulfillment, PlannedItem, Problem, Status
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Draft:
     """One intended fulfillment: an order, a tracking number, items (none = all that is left)."""
 
@@ -53,7 +53,7 @@ class Draft:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class InputProblem:
     """A problem found before planning (a bad cell), tied to the order it belongs to when known."""
 
@@ -680,13 +680,23 @@ def _whole_order_items(
 
 
 def _warn_shared_tracking(plan: Plan) -> None:
-    orders_by_tracking: dict[str, set[str]] = defaultdict(set)
-    lines: dict[str, set[int]] = defaultdict(set)
+    # One label per tracking number is the rule: only the numbers of several orders get sets.
+    first_order: dict[str, str] = {}
+    shared: dict[str, set[str]] = {}
     for planned in plan.fulfillments:
-        orders_by_tracking[planned.tracking_number].add(planned.order_label)
-        lines[planned.tracking_number].update(planned.lines)
-    for number, orders in orders_by_tracking.items():
-        if len(orders) > 1:
+        number, label = planned.tracking_number, planned.order_label
+        first = first_order.setdefault(number, label)
+        if first != label:
+            shared.setdefault(number, {first}).add(label)
+    if not shared:
+        return
+    lines: dict[str, set[int]] = {number: set() for number in shared}
+    for planned in plan.fulfillments:
+        if planned.tracking_number in lines:
+            lines[planned.tracking_number].update(planned.lines)
+    for number in first_order:  # in the order the numbers first appear, as before
+        orders = shared.get(number)
+        if orders is not None:
             plan.problems.append(
                 problem(
                     "shared_tracking",
@@ -695,6 +705,9 @@ def _warn_shared_tracking(plan: Plan) -> None:
                     lines[number],
                 )
             )
+
+
+_MAX_SHARED_ITEMS = 4096
 
 
 def offline_plan(
@@ -706,13 +719,20 @@ def offline_plan(
     plan = Plan(problems=[item.problem for item in input_problems])
     drafts = _offline_multi_box(drafts, multi_box, plan.problems)
     errors_by_order: dict[str, Problem] = {}
-    for item in input_problems:
-        if item.order is not None and item.problem.severity is Severity.ERROR:
-            errors_by_order.setdefault(item.order.key, item.problem)
+    for found in input_problems:
+        if found.order is not None and found.problem.severity is Severity.ERROR:
+            errors_by_order.setdefault(found.order.key, found.problem)
+    # Items are immutable and repeat across boxes (a few SKUs and quantities): one of each.
+    shared_items: dict[ItemReference, PlannedItem] = {}
     for draft in drafts:
-        items = [
-            PlannedItem(ref.variant_id or "", ref.quantity, ref.sku or "") for ref in draft.items
-        ]
+        items: list[PlannedItem] = []
+        for ref in draft.items:
+            item = shared_items.get(ref)
+            if item is None:
+                item = PlannedItem(ref.variant_id or "", ref.quantity, ref.sku or "")
+                if len(shared_items) < _MAX_SHARED_ITEMS:
+                    shared_items[ref] = item
+            items.append(item)
         planned = draft.planned(draft.order.order_id, draft.order.friendly_id, items)
         blocking = errors_by_order.get(draft.order.key)
         if blocking is not None:

@@ -182,6 +182,13 @@ def carrier_from_service(service: str, tracking_number: str | None = None) -> Ca
     return _resolve_bare_dhl(tracking_number) if alias == "dhl" else _known(key)
 
 
+def needs_number(text: str) -> bool:
+    """Whether the carrier `normalize_carrier` finds for `text` depends on the tracking number
+    (a bare "DHL" is made precise by it); for any other text it is the same for every number."""
+    named = _named_key(text.strip())
+    return named is not None and named[1] == "dhl"
+
+
 def normalize_carrier(text: str, tracking_number: str | None = None) -> CarrierMatch:
     """The canonical carrier for a carrier column's text; unknown text passes through as `other`.
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from fwfulfill.constants import MAX_LABEL_LENGTH
 from fwfulfill.error_codes import Severity
@@ -61,6 +62,9 @@ def _text_problem(raw: str, number: str) -> Finding | None:
     """What makes the text unusable whatever the carrier: empty, Excel notation, odd characters."""
     if not number:
         return Finding("missing_tracking", Severity.ERROR, "The tracking number is empty.")
+    if raw.isascii() and raw.isalnum() and len(number) <= MAX_LABEL_LENGTH:
+        # Plain letters and digits: not Excel notation (no `.,+`), nothing but label characters.
+        return _placeholder_problem(raw, number)
     if looks_like_scientific_notation(raw):
         message = (
             f"{raw.strip()} is Excel's scientific notation: the real digits are lost. {_TEXT_HINT}"
@@ -77,6 +81,10 @@ def _text_problem(raw: str, number: str) -> Finding | None:
             f"{raw.strip()!r} has characters no tracking number uses (only letters and digits)."
         )
         return Finding("invalid_tracking", Severity.ERROR, message)
+    return _placeholder_problem(raw, number)
+
+
+def _placeholder_problem(raw: str, number: str) -> Finding | None:
     if _is_placeholder(number):
         message = f"{raw.strip()!r} is a placeholder, not a tracking number: fill in the real one."
         return Finding("invalid_tracking", Severity.ERROR, message)
@@ -215,6 +223,18 @@ def _inferred(number: str, matches: Sequence[FormatMatch]) -> TrackingCheck:
     return TrackingCheck(number, carrier_key, tuple(findings))
 
 
+@lru_cache(maxsize=4096)
+def _passes(carrier_key: str, matches: tuple[FormatMatch, ...]) -> bool:
+    """Whether a number with these format matches passes every check of its stated carrier.
+
+    The verdict depends on the matches alone (the number only appears in the findings' text), and
+    the numbers of a file share a few kinds of matches: kept per (carrier, kind of number).
+    """
+    if not _validates(carrier_key, matches):  # _excel_damage may find something
+        return False
+    return not _carrier_findings("", carrier_key, matches)
+
+
 def check_tracking(number: str, carrier_key: str | None) -> TrackingCheck:
     """Check a tracking number against its carrier's key; `None` means no carrier was given.
 
@@ -229,6 +249,8 @@ def check_tracking(number: str, carrier_key: str | None) -> TrackingCheck:
     known = carrier_key if carrier_key is not None and carrier_by_key(carrier_key) else None
     checkable = known if known is not None and has_formats(known) else None
     matches = identify(normalized, for_carrier=checkable)
+    if checkable is not None and _passes(checkable, tuple(matches)):
+        return TrackingCheck(normalized, None, ())
     damage = _excel_damage(normalized, known, matches)
     if damage is not None:
         return TrackingCheck(normalized, None, (damage,))

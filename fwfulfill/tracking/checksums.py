@@ -29,6 +29,11 @@ def mod10(
     reverse: bool = False,
 ) -> bool:
     """10 minus the last digit of the weighted digit sum; a letter counts `(ord - 3) % 10` (UPS)."""
+    if serial.isascii() and serial.isdigit():  # the common case, summed at C speed
+        ordered = serial[::-1] if reverse else serial
+        total = evens_multiplier * sum(map(int, ordered[0::2]))
+        total += odds_multiplier * sum(map(int, ordered[1::2]))
+        return _complement_of_10(total) == _digit(check_digit)
     characters = reversed(serial) if reverse else iter(serial)
     total = 0
     for index, char in enumerate(characters):

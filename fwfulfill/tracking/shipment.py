@@ -8,19 +8,22 @@ spelling, the tracking-number checks, and a carrier inferred only from a distinc
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from fwfulfill.api.models import carrier_text_problem
 from fwfulfill.error_codes import Severity
 from fwfulfill.tracking import Finding, check_tracking, normalize_tracking_number
 from fwfulfill.tracking.carriers import (
     OTHER,
+    CarrierMatch,
     carrier_by_key,
     carrier_from_service,
+    needs_number,
     normalize_carrier,
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Shipment:
     tracking_number: str  # normalised: exactly what is sent
     carrier_key: str  # canonical key, or "other"
@@ -36,13 +39,13 @@ def shipment(
     number = normalize_tracking_number(number_text)
     findings: list[Finding] = []
     given = (carrier_text or "").strip()
-    refused = carrier_text_problem(given) if given else None
+    refused = _carrier_text_problem(given) if given else None
     if refused is not None:
         # Only the number's own problems besides: no carrier is inferred for a refused one.
         check = check_tracking(number_text, OTHER)
         findings = [Finding("invalid_carrier", Severity.ERROR, refused), *check.findings]
         return _shipment(check.number, OTHER, "", findings)
-    match = normalize_carrier(given, number) if given else None
+    match = _carrier(given, number) if given else None
     if match is None and service_text and service_text.strip():
         match = carrier_from_service(service_text, number)
     check = check_tracking(number_text, match.key if match else None)
@@ -70,6 +73,25 @@ def shipment(
             )
         )
     return _shipment(check.number, match.key, match.display, findings)
+
+
+@lru_cache(maxsize=1024)
+def _carrier_text_problem(given: str) -> str | None:
+    # A file repeats a handful of carrier texts on every row: each is judged once.
+    return carrier_text_problem(given)
+
+
+@lru_cache(maxsize=1024)
+def _carrier_for_text(given: str) -> CarrierMatch | None:
+    """The carrier a text names whatever the number, or None when the number decides (a bare
+    "DHL", see `normalize_carrier`): the same answer for every number, so kept per text."""
+    match = normalize_carrier(given)
+    return None if needs_number(given) else match
+
+
+def _carrier(given: str, number: str) -> CarrierMatch:
+    match = _carrier_for_text(given)
+    return match if match is not None else normalize_carrier(given, number)
 
 
 def _shipment(number: str, key: str, display: str, findings: list[Finding]) -> Shipment:
