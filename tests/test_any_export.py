@@ -514,3 +514,175 @@ def test_excel_unicode_text_save_is_utf16_tab_separated(
             ([2], "K7M2QX4N", UPS, "UPS"),
             ([3], "P9T4WB2R", USPS, "USPS"),
         ]
+
+
+# ---- Checked against exports written like real ones (helper h14f) ----
+
+HERMES = ("H1000712345678901234", "H1000712345678905678")  # Hermes Germany: no public format
+DHL_PAKET = "003404341610"  # a DHL Paket number: 12 digits, no public check digit
+
+
+def test_a_data_row_is_never_taken_for_the_header(cli: Cli, tmp_path: Path) -> None:
+    # Unknown header names over numbers of carriers with no public format: the header cannot
+    # resolve by content, and a data row (its own cells an order and a number) must not pass for
+    # it because the one row under it happens to fit. Say what is missing; never plan line 5 alone.
+    rows = [
+        ["Ref", "Parcel", "Via", "Shipped"],
+        ["B5N8ZC1L", HERMES[0], "Hermes", "01.12.2026"],
+        ["T6C3NH8G", HERMES[0], "Hermes", "01.12.2026"],
+        ["A7F2XT4Q", HERMES[1], "Hermes", "01.12.2026"],
+        ["M4Q7LS3T", DHL_PAKET, "DHL", "01.12.2026"],
+    ]
+    path = write_csv(tmp_path / "t.csv", rows)
+    result = from_csv(cli, None, path)
+    assert result.exit_code == 2, result
+    error = result.json()["error"]
+    assert error["code"] == "missing_columns"
+    assert error["target"] == "header (line 1)"
+    assert "'Parcel'" in error["message"]
+    result = from_csv(cli, None, path, "--map", "tracking=Parcel", "--map", "carrier=Via")
+    assert result.exit_code == 0, result
+    assert labels(result.json()) == [
+        ([2], "B5N8ZC1L", HERMES[0], "Hermes"),
+        ([3], "T6C3NH8G", HERMES[0], "Hermes"),
+        ([4], "A7F2XT4Q", HERMES[1], "Hermes"),
+        ([5], "M4Q7LS3T", DHL_PAKET, "DHL"),
+    ]
+
+
+def test_german_header_names_are_aliases_when_content_cannot_tell(
+    cli: Cli, start_sandbox: Any, tmp_path: Path
+) -> None:
+    # A German Excel sheet (`sep=;`, cp1252, decimal commas, dd.mm.yyyy) shipped mostly by
+    # Hermes and DHL Paket, whose numbers have no public format and whose carrier names are not
+    # all in the carrier table: content cannot prove the columns, their German names do.
+    header = "Bestellnummer;Bestelldatum;Empfänger;Versanddienstleister;Sendungsnummer;" + (
+        "Artikelnummer;Artikelbezeichnung;Menge;Gewicht (kg);Versanddatum"
+    )
+    text = (
+        f"sep=;\r\n{header}\r\n"
+        f"K7M2QX4N;28.11.2026;Jonas Weber;Hermes;{HERMES[0]};TEE;Shirt Weiß;1;0,45;01.12.2026\r\n"
+        f"K7M2QX4N;28.11.2026;Jonas Weber;Hermes;{HERMES[0]};MUG;Tasse 11 oz;2;0,90;01.12.2026\r\n"
+        f"P9T4WB2R;29.11.2026;Zoë Müller;Hermes;{HERMES[1]};TEE;Shirt Weiß;1;0,45;01.12.2026\r\n"
+        f"R8W1FK5Y;30.11.2026;Jörg Groß;DHL;{DHL_PAKET};HOODIE;Kapuzenpulli;1;0,80;01.12.2026\r\n"
+    )
+    path = write_bytes(tmp_path / "versand.csv", text, "cp1252")
+    for document in both(cli, start_sandbox, path):
+        assert {field: column for field, (column, _) in chosen(document).items()} == {
+            "order": "Bestellnummer",
+            "tracking": "Sendungsnummer",
+            "carrier": "Versanddienstleister",
+            "sku": "Artikelnummer",
+            "quantity": "Menge",
+        }
+        assert boxes(document) == [
+            ([3, 4], "K7M2QX4N", HERMES[0], "Hermes", {"TEE": 1, "MUG": 2}),
+            ([5], "P9T4WB2R", HERMES[1], "Hermes", {"TEE": 1}),
+            ([6], "R8W1FK5Y", DHL_PAKET, "DHL", {"HOODIE": 1}),
+        ]
+
+
+def test_summary_block_of_label_and_figure_rows_is_not_orders(
+    cli: Cli, start_sandbox: Any, tmp_path: Path
+) -> None:
+    # A 3PL report: a two-cell title, a date range, then the header; it ends with a summary
+    # block of a label and a figure per row. Those rows are neither orders nor errors, and do not
+    # count against the order column's content (3 of 3 values, not 3 of 5).
+    rows = [
+        ["Acme Fulfillment LLC", "Shipment report", "", "", "", ""],
+        ["Date range:", "2026-11-30", "to", "2026-12-01", "", ""],
+        ["Generated:", "2026-12-01 06:00", "", "", "", ""],
+        [],
+        ["Ship Date", "Customer Order #", "Warehouse Order", "Carrier", "Tracking", "Units"],
+        ["2026-12-01", "K7M2QX4N", "WH-55012", "USPS", USPS, "3"],
+        ["2026-12-01", "P9T4WB2R", "WH-55013", "UPS", UPS, "1"],
+        ["2026-12-01", "R8W1FK5Y", "WH-55014", "USPS", USPS_2, "1"],
+        [],
+        ["", "Shipments", "3", "", "", ""],
+        ["", "Units", "", "", "", "5"],
+    ]
+    path = write_csv(tmp_path / "report.csv", rows)
+    for document in both(cli, start_sandbox, path):
+        assert chosen(document)["order"][0] == "Customer Order #"
+        assert labels(document) == [
+            ([6], "K7M2QX4N", USPS, "USPS"),
+            ([7], "P9T4WB2R", UPS, "UPS"),
+            ([8], "R8W1FK5Y", USPS_2, "USPS"),
+        ]
+        found = codes(document)
+        assert found["lines_before_header"] == [1, 2, 3]
+        assert found["summary_row"] == [10, 11]
+        assert document["summary"]["errors"] == 0
+
+
+def test_a_column_whose_name_says_sku_is_the_item_offline_too(
+    cli: Cli, start_sandbox: Any, tmp_path: Path
+) -> None:
+    # A 3PL's item rows: its own numeric `Order ID` beside the shop's `Store Order ID`, the SKU
+    # under `Seller SKU` and the quantity under `Qty Shipped Units`, one order split in two boxes.
+    # Offline the SKU's name is the only evidence; without it the split order looked ambiguous.
+    header = ["Order ID", "Store Order ID", "Ship Date", "Carrier", "Tracking Number"]
+    header += ["Inventory Item ID", "Product Name", "Seller SKU", "Qty Shipped Units"]
+    rows = [
+        header,
+        ["104882311", "#K7M2QX4N", "2026-12-01", "USPS", USPS, "550231", "Classic Tee", "TEE", "1"],
+        ["104882311", "#K7M2QX4N", "2026-12-01", "UPS", UPS, "550240", "Logo Mug", "MUG", "2"],
+        [
+            "104882312",
+            "#P9T4WB2R",
+            "2026-12-01",
+            "USPS",
+            USPS_2,
+            "550231",
+            "Classic Tee",
+            "TEE",
+            "1",
+        ],
+    ]
+    path = write_csv(tmp_path / "3pl.csv", rows)
+    for document in both(cli, start_sandbox, path):
+        assert chosen(document)["order"][0] == "Store Order ID"
+        assert chosen(document)["sku"][0] == "Seller SKU"
+        assert chosen(document)["quantity"][0] == "Qty Shipped Units"
+        assert boxes(document) == [
+            ([2], "K7M2QX4N", USPS, "USPS", {"TEE": 1}),
+            ([3], "K7M2QX4N", UPS, "UPS", {"MUG": 2}),
+            ([4], "P9T4WB2R", USPS_2, "USPS", {"TEE": 1}),
+        ]
+        assert document["summary"]["warnings"] == 0
+
+
+@pytest.mark.parametrize(
+    "status", ["Failed Attempt", "Delivery failed", "Exception: delivery error"]
+)
+def test_a_failed_delivery_is_a_live_label_not_a_failed_purchase(
+    cli: Cli, tmp_path: Path, status: str
+) -> None:
+    # Label tools export the tracking status: a failed delivery attempt happened to a label that
+    # was bought and shipped; only a failed or errored purchase is not live.
+    rows = [
+        ["Order Number", "Tracking Number", "Carrier", "Status"],
+        ["K7M2QX4N", UPS, "UPS", status],
+        ["P9T4WB2R", USPS, "USPS", "Error"],
+    ]
+    result = from_csv(cli, None, write_csv(tmp_path / "t.csv", rows))
+    assert result.exit_code == 0, result
+    document = result.json()
+    assert boxes(document) == [([2], "K7M2QX4N", UPS, "UPS", {})]
+    assert codes(document) == {"skipped_row": [3]}
+
+
+def test_the_shipped_quantity_beats_the_ordered_quantity(
+    cli: Cli, start_sandbox: Any, tmp_path: Path
+) -> None:
+    # A 3PL's item rows carry what was ordered and what went in the box: the box is the shipment.
+    rows = [
+        ["Order ID", "Store Order ID", "SKU", "Quantity", "Quantity Shipped", "Tracking Number"],
+        ["104882311", "K7M2QX4N", "TEE", "1", "1", UPS],
+        ["104882311", "K7M2QX4N", "MUG", "2", "1", UPS],
+    ]
+    rows = [[*rows[0], "Carrier"], *([*row, "UPS"] for row in rows[1:])]
+    path = write_csv(tmp_path / "3pl.csv", rows)
+    for document in both(cli, start_sandbox, path):
+        assert chosen(document)["quantity"][0] == "Quantity Shipped"
+        assert boxes(document) == [([2, 3], "K7M2QX4N", UPS, "UPS", {"TEE": 1, "MUG": 1})]

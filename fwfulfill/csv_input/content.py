@@ -158,6 +158,9 @@ def choose_columns(
         if reason != BY_NAME:
             reasons[field] = reason
         contest = field_contest or contest
+    sku = _sku_by_its_name(normalized, sample, indexes)
+    if sku is not None:
+        indexes["sku"], reasons["sku"] = sku
     quantity = _quantity_column(normalized, sample, indexes)
     if quantity is not None:
         indexes["quantity"], reasons["quantity"] = quantity
@@ -190,6 +193,29 @@ def _quantity_column(
                     f"by content: {len(values)} of {len(values)} values are small whole numbers",
                 )
             )
+    return found[0] if len(found) == 1 else None
+
+
+_SKU_SHAPE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$")
+
+
+def _sku_by_its_name(
+    normalized: Sequence[str], sample: Sequence[Sequence[str]], indexes: Mapping[str, int]
+) -> tuple[int, str] | None:
+    """Item rows whose SKU column has a name the table lacks but that says SKU (`Seller SKU`,
+    `Merchant SKU`): the one such column whose values are codes (no spaces, not product names).
+    Offline this is all there is to go on; online the shop's SKUs would find it too."""
+    if "sku" in indexes or "variant" in indexes:
+        return None
+    taken = set(indexes.values())
+    found = []
+    for index, name in enumerate(normalized):
+        if index in taken or "sku" not in name:
+            continue
+        values = [v.strip() for v in column_values(sample, index) if v.strip()]
+        fits = sum(1 for v in values if _SKU_SHAPE.match(v))
+        if values and fits / len(values) >= _PROVEN:
+            found.append((index, f"by name and content: {fits} of {len(values)} values are SKUs"))
     return found[0] if len(found) == 1 else None
 
 

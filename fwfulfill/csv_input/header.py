@@ -77,8 +77,9 @@ def _try(
 
 
 def _data_taken_for_header(source: CsvFile, position: int, columns: ColumnMap) -> bool:
-    """Columns found by content alone under a row that is data (it holds a tracking number), or
-    over a row whose value does not fit (that row is the real header, below a title)."""
+    """Columns found by content alone under a row that is data (it holds a tracking number, or
+    its own cell in such a column fits the field as the values under it do), or over a row whose
+    value does not fit (that row is the real header, below a title)."""
     by_content = [
         field
         for field in ("order", "tracking")
@@ -86,10 +87,13 @@ def _data_taken_for_header(source: CsvFile, position: int, columns: ColumnMap) -
     ]
     if not by_content:
         return False
-    if any(tracking_shape(cell)[0] for cell in source.head[position].cells if cell.strip()):
+    cells = source.head[position].cells
+    if any(tracking_shape(cell)[0] for cell in cells if cell.strip()):
         return True
-    following = sample_after(source.head, position, SAMPLE_ROWS)
     shapes = {"order": order_shape, "tracking": tracking_shape}
+    if any(shapes[field](_cell(cells, columns.indexes[field]))[0] for field in by_content):
+        return True  # a header names its column; a cell that is an order reference is data
+    following = sample_after(source.head, position, SAMPLE_ROWS)
     for field in by_content:
         at = columns.indexes[field]
         first = next((cell for row in following if (cell := _cell(row, at).strip())), "")

@@ -22,6 +22,11 @@ _NOT_LIVE = {
     "failed": "failed",
     "test": "a test label",
 }
+# Words of a tracking status: the label was bought and is moving, whatever failed on the way
+# ("Failed Attempt", "Delivery failed" are deliveries, not failed purchases).
+_IN_DELIVERY = frozenset(
+    {"attempt", "attempted", "delivery", "delivered", "transit", "exception", "pickup", "sender"}
+)
 _WORD = re.compile(r"[a-z]+")
 _SUMMARY = re.compile(r"^\s*(grand\s+)?(sub)?totals?\b|^\s*(summe|gesamt)\b", re.IGNORECASE)
 
@@ -29,7 +34,10 @@ _SUMMARY = re.compile(r"^\s*(grand\s+)?(sub)?totals?\b|^\s*(summe|gesamt)\b", re
 @lru_cache(maxsize=256)
 def status_not_live(status: str) -> str:
     """What a status cell says against the label ("voided", "failed"...), or ""."""
-    for word in _WORD.findall(status.lower()):
+    words = _WORD.findall(status.lower())
+    if any(word in _IN_DELIVERY for word in words):
+        return ""
+    for word in words:
         found = _NOT_LIVE.get(word)
         if found:
             return found
@@ -48,11 +56,24 @@ def type_not_label(kind: str) -> str:
     return "not a label" if any(word in _NOT_A_LABEL for word in words) else ""
 
 
+# A summary block's row: a worded label (`Shipments`, `Units shipped:`), then only short figures.
+_LABEL = re.compile(r"^[A-Za-z][A-Za-z ()/:.-]*$")
+_FIGURE = re.compile(r"^[$€£]?\s*-?[0-9][0-9.,]{0,8}\s*%?$")
+
+
 def is_summary_row(cells: Sequence[str]) -> bool:
-    """`Total ...` first, or one label cell (with a space: not an order) padded with empties."""
-    filled = [cell for cell in cells if cell.strip()]
+    """`Total ...` first, one label cell (with a space: not an order) padded with empties, or a
+    worded label (lower case in it: not an order reference) followed only by short figures."""
+    filled = [cell.strip() for cell in cells if cell.strip()]
     if not filled:
         return False
     if _SUMMARY.match(filled[0]):
         return True
-    return len(filled) == 1 and " " in filled[0].strip()
+    if len(filled) == 1:
+        return " " in filled[0]
+    label, figures = filled[0], filled[1:]
+    return (
+        bool(_LABEL.match(label))
+        and any(c.islower() for c in label)
+        and all(_FIGURE.match(figure) for figure in figures)
+    )
