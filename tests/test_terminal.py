@@ -229,7 +229,8 @@ def test_ctrl_c_mid_run_ends_with_a_screenful_grouped_by_reason(
     # A long path wraps at the 80th column, a word at a space: compared without white space.
     joined = "".join(text.split())
     assert "Toresume:fwfulfillfrom-csv" in joined
-    assert f"Fulllist:{report},fwfulfillhistory--run" in joined
+    assert "Fulllist:fwfulfillhistory--run" in joined
+    assert f"Report:105lineswrittento{report}." in joined  # the report named once, by its own line
     assert int(shop.stats()["fulfillmentsCreated"]) == finished  # the bar and the shop agree
 
 
