@@ -191,8 +191,16 @@ def map_columns(
             _refuse_twin(
                 field, index, headers, normalized, set(indexes.values()), header_line=header_line
             )
+    if require:
+        require_fields(indexes, headers, header_line)
+    return ColumnMap(indexes, tuple(headers), header_line=header_line)
+
+
+def require_fields(indexes: Mapping[str, int], headers: Sequence[str], header_line: int) -> None:
+    """InputError naming the headers seen and the `--map` to add when order or tracking has no
+    column."""
     missing = [field for field in REQUIRED if field not in indexes]
-    if missing and require:
+    if missing:
         seen = ", ".join(repr(header) for header in headers) or "none"
         raise InputError(
             "missing_columns",
@@ -200,7 +208,6 @@ def map_columns(
             fields={"maps": " ".join(f"--map {field}=COLUMN" for field in missing)},
             target=f"header (line {header_line})",
         )
-    return ColumnMap(indexes, tuple(headers), header_line=header_line)
 
 
 def _is_column_number(column: str, headers: Sequence[str]) -> bool:

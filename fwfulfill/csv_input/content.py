@@ -19,10 +19,10 @@ from fwfulfill.csv_input.columns import (
     ALIASES,
     BY_MAP,
     BY_NAME,
-    REQUIRED,
     ColumnMap,
     map_columns,
     normalize_header,
+    require_fields,
 )
 from fwfulfill.csv_input.skipping import is_summary_row
 from fwfulfill.errors import InputError
@@ -165,7 +165,7 @@ def choose_columns(
     if quantity is not None:
         indexes["quantity"], reasons["quantity"] = quantity
     columns = ColumnMap(indexes, tuple(headers), reasons, header_line)
-    _require(columns, headers, header_line)
+    require_fields(columns.indexes, headers, header_line)
     return columns, contest
 
 
@@ -418,15 +418,3 @@ def items_by_shop(
     if quantity is not None:
         indexes["quantity"], reasons["quantity"] = quantity
     return replace(columns, indexes=indexes, reasons=reasons)
-
-
-def _require(columns: ColumnMap, headers: Sequence[str], header_line: int) -> None:
-    missing = [field for field in REQUIRED if field not in columns.indexes]
-    if missing:
-        seen = ", ".join(repr(header) for header in headers) or "none"
-        raise InputError(
-            "missing_columns",
-            f"no {' or '.join(missing)} column found (headers seen: {seen}).",
-            fields={"maps": " ".join(f"--map {field}=COLUMN" for field in missing)},
-            target=f"header (line {header_line})",
-        )
