@@ -686,3 +686,73 @@ def test_the_shipped_quantity_beats_the_ordered_quantity(
     for document in both(cli, start_sandbox, path):
         assert chosen(document)["quantity"][0] == "Quantity Shipped"
         assert boxes(document) == [([2, 3], "K7M2QX4N", UPS, "UPS", {"TEE": 1, "MUG": 1})]
+
+
+# ---- Reviewed: silent wrong plans (helper h14g) ----
+
+PHONES = ("5125550102", "5125550113", "5125550124")  # each passes a DHL Express check digit
+
+
+def test_named_tracking_column_is_not_overruled_by_check_digit_look_alikes(
+    cli: Cli, start_sandbox: Any, tmp_path: Path
+) -> None:
+    """A `Tracking Number` of a carrier with no public format (GLS) keeps its name against a
+    phone column whose values happen to pass a DHL Express check digit, and against a `Label ID`
+    whose values pass FedEx's: a name match is strong evidence; look-alikes are not proof."""
+    rows = [
+        ["Order Number", "Phone", "Label ID", "Tracking Number", "Carrier"],
+        ["K7M2QX4N", PHONES[0], "986578788811", "ZA8K9RTM", "GLS"],
+        ["P9T4WB2R", PHONES[1], "123456789012", "ZA8K9RTN", "GLS"],
+        ["R8W1FK5Y", PHONES[2], "986578788811", "ZA8K9RTP", "GLS"],
+    ]
+    for document in both(cli, start_sandbox, write_csv(tmp_path / "t.csv", rows)):
+        assert chosen(document)["tracking"] == ("Tracking Number", "by name")
+        assert [box[2] for box in labels(document)] == ["ZA8K9RTM", "ZA8K9RTN", "ZA8K9RTP"]
+    single = [rows[0], ["K7M2QX4N", PHONES[0], "986578788811", "003404341610", "DHL Paket"]]
+    document = from_csv(cli, None, write_csv(tmp_path / "one.csv", single)).json()
+    assert chosen(document)["tracking"] == ("Tracking Number", "by name")
+
+
+def test_named_tracking_column_is_overruled_only_by_enough_proof(cli: Cli, tmp_path: Path) -> None:
+    """A `Tracking #` column of notes (clearly not tracking numbers) gives way to a column proven
+    on three values; proven on one value, it is a real choice and the --map settles it."""
+    rows = [
+        ["Order Number", "Tracking #", "Parcel ref", "Carrier"],
+        ["K7M2QX4N", "left at door", UPS, "UPS"],
+        ["P9T4WB2R", "signed", USPS, "USPS"],
+        ["R8W1FK5Y", "n/a", USPS_2, "USPS"],
+    ]
+    result = from_csv(cli, None, write_csv(tmp_path / "t.csv", rows))
+    assert result.exit_code == 0, result
+    assert chosen(result.json())["tracking"][0] == "Parcel ref"
+    result = from_csv(cli, None, write_csv(tmp_path / "one.csv", rows[:2]))
+    assert result.exit_code == 2, result
+    error = result.json()["error"]
+    assert error["code"] == "ambiguous_column"
+    assert "'Tracking #'" in error["message"]
+    assert "'Parcel ref'" in error["message"]
+
+
+def test_a_tracking_pattern_alone_never_chooses_the_tracking_column(
+    cli: Cli, tmp_path: Path
+) -> None:
+    """Without a tracking alias, a phone column (every 10-digit number fits the DHL Express
+    pattern; these fail its check digit) is not taken: exit 2 naming the --map. On rows whose
+    carrier is stated (GLS), a DHL Express check-digit pass is another carrier's look-alike."""
+    rows = [
+        ["Bestellnummer", "Telefon", "Paket-ID", "Versanddienstleister"],
+        ["K7M2QX4N", "5125550134", "JJD000390007881234567", "DHL Paket"],
+        ["P9T4WB2R", "6045550188", "JJD000390007881234568", "DHL Paket"],
+        ["R8W1FK5Y", "2075550199", "JJD000390007881234569", "DHL Paket"],
+    ]
+    result = from_csv(cli, None, write_csv(tmp_path / "t.csv", rows))
+    assert result.exit_code == 2, result
+    assert result.json()["error"]["code"] == "missing_columns"
+    assert "--map tracking=" in result.stderr
+    gls = [
+        ["Order Number", "Telefon", "Carrier"],
+        *([o, p, "GLS"] for o, p in zip(("K7M2QX4N", "P9T4WB2R", "R8W1FK5Y"), PHONES, strict=True)),
+    ]
+    result = from_csv(cli, None, write_csv(tmp_path / "gls.csv", gls))
+    assert result.exit_code == 2, result
+    assert result.json()["error"]["code"] == "missing_columns"
