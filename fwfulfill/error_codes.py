@@ -849,6 +849,13 @@ _ENTRIES: tuple[Entry, ...] = (
         _INPUT,
     ),
     _api(
+        "no_header_row",
+        "No header row",
+        "no header row: line {line} looks like data.",
+        "Add a header line naming the columns, like order,tracking_number,carrier.",
+        _INPUT,
+    ),
+    _api(
         "duplicate_column",
         "Column named twice",
         "Two columns have the same name, so which one holds the field is ambiguous.",

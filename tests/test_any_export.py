@@ -756,3 +756,26 @@ def test_a_tracking_pattern_alone_never_chooses_the_tracking_column(
     result = from_csv(cli, None, write_csv(tmp_path / "gls.csv", gls))
     assert result.exit_code == 2, result
     assert result.json()["error"]["code"] == "missing_columns"
+
+
+def test_a_file_without_header_row_stops_instead_of_losing_its_first_row(
+    cli: Cli, tmp_path: Path
+) -> None:
+    """Every candidate row is data: the first row is not taken for the header (its label would be
+    dropped silently); exit 2, one line that says to add a header."""
+    rows = [
+        ["K7M2QX4N", USPS, "USPS"],
+        ["P9T4WB2R", USPS_2, "USPS"],
+        ["R8W1FK5Y", UPS, "UPS"],
+    ]
+    result = from_csv(cli, None, write_csv(tmp_path / "t.csv", rows))
+    assert result.exit_code == 2, result
+    assert result.json()["error"]["code"] == "no_header_row"
+    assert result.stderr.strip().splitlines()[-1] == (
+        "error: no header row: line 1 looks like data. "
+        "Add a header line naming the columns, like order,tracking_number,carrier."
+    )
+    dated = [["2026-04-24", "Alex Rivera", "K7M2QX4N", "USPS", USPS, "6.95"]] * 2
+    result = from_csv(cli, None, write_csv(tmp_path / "dated.csv", dated))
+    assert result.exit_code == 2, result
+    assert result.json()["error"]["code"] == "no_header_row"

@@ -46,11 +46,16 @@ def locate_header(
         for position, row in enumerate(source.head)
         if sum(1 for cell in row.cells if cell.strip()) >= 2
     ]
+    first_is_data = False
     for position in _within_search(source, candidates):
         found = _try(source, position, overrides, shop_decides)
-        if found is not None:
+        if isinstance(found, HeaderFound):
             source.use_header(position)
             return found
+        first_is_data = first_is_data or (found == _DATA and position == candidates[0])
+    if first_is_data:  # no row names the columns: the file has no header, and the first row
+        line = source.head[candidates[0]].line  # is not to be lost as one
+        raise InputError("no_header_row", fields={"line": line})
     source.use_header(0)
     return _columns(source, 0, overrides, shop_decides)
 
@@ -62,9 +67,13 @@ def _within_search(source: CsvFile, candidates: list[int]) -> list[int]:
     return [position for position in candidates if position <= limit]
 
 
+_DATA = "data"  # `_try`: the row is data, not a header
+
+
 def _try(
     source: CsvFile, position: int, overrides: Mapping[str, str] | None, shop_decides: bool
-) -> HeaderFound | None:
+) -> HeaderFound | str | None:
+    """The row's columns when it is the header; `_DATA` when it is a data row; None otherwise."""
     try:
         found = _columns(source, position, overrides, shop_decides)
     except InputError as error:
@@ -72,7 +81,7 @@ def _try(
             return None
         raise  # this row is the header, and its columns are ambiguous: say so
     if _data_taken_for_header(source, position, found.columns):
-        return None
+        return _DATA
     return found
 
 
