@@ -779,3 +779,27 @@ def test_a_file_without_header_row_stops_instead_of_losing_its_first_row(
     result = from_csv(cli, None, write_csv(tmp_path / "dated.csv", dated))
     assert result.exit_code == 2, result
     assert result.json()["error"]["code"] == "no_header_row"
+
+
+def test_a_row_naming_the_order_column_is_the_header_even_when_a_field_falls_short(
+    cli: Cli, tmp_path: Path
+) -> None:
+    """`Order Number, Parcel No, Courier`: the order and carrier resolve by name, the tracking
+    column by content falls short (3 of 4: DHL Paket's JJD numbers have no public format). That
+    row is still the header: the shortfall is raised there, never handed to the first data row
+    (which would lose that row and plan the others under made-up column names)."""
+    rows = [
+        ["Order Number", "Parcel No", "Courier"],
+        ["QWERTYUI", "JJD000390007881234567", "DHL Paket"],
+        ["K7M2QX4N", USPS, "USPS"],
+        ["P9T4WB2R", USPS_2, "USPS"],
+        ["R8W1FK5Y", UPS, "UPS"],
+    ]
+    result = from_csv(cli, None, write_csv(tmp_path / "t.csv", rows))
+    assert result.exit_code == 2, result
+    error = result.json()["error"]
+    assert error["code"] == "missing_columns"
+    assert error["target"] == "header (line 1)"
+    result = from_csv(cli, None, write_csv(tmp_path / "t.csv", rows), "--map", "tracking=Parcel No")
+    assert result.exit_code == 0, result
+    assert len(result.json()["fulfillments"]) == 4

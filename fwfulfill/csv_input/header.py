@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from fwfulfill.csv_input.columns import BY_MAP, BY_NAME, ColumnMap
+from fwfulfill.csv_input.columns import BY_MAP, BY_NAME, ColumnMap, map_columns
 from fwfulfill.csv_input.content import (
     OrderContest,
     choose_columns,
@@ -77,12 +77,27 @@ def _try(
     try:
         found = _columns(source, position, overrides, shop_decides)
     except InputError as error:
-        if error.code in _NOT_THE_HEADER:
+        if error.code in _NOT_THE_HEADER and not _names_a_required_field(
+            source, position, overrides
+        ):
             return None
-        raise  # this row is the header, and its columns are ambiguous: say so
+        raise  # this row is the header (its columns are ambiguous, or one is missing): say so
     if _data_taken_for_header(source, position, found.columns):
         return _DATA
     return found
+
+
+def _names_a_required_field(
+    source: CsvFile, position: int, overrides: Mapping[str, str] | None
+) -> bool:
+    """The row names the order or the tracking column (an alias, or --map): it is the header,
+    whatever else it lacks; a later row, data, must not be taken for it."""
+    header = tuple(cell.strip().lstrip("\ufeff") for cell in source.head[position].cells)
+    try:
+        named = map_columns(header, overrides, require=False)
+    except InputError:
+        return False
+    return any(field in named.indexes for field in ("order", "tracking"))
 
 
 def _data_taken_for_header(source: CsvFile, position: int, columns: ColumnMap) -> bool:
