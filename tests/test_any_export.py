@@ -803,3 +803,17 @@ def test_a_row_naming_the_order_column_is_the_header_even_when_a_field_falls_sho
     result = from_csv(cli, None, write_csv(tmp_path / "t.csv", rows), "--map", "tracking=Parcel No")
     assert result.exit_code == 0, result
     assert len(result.json()["fulfillments"]) == 4
+
+
+def test_a_row_with_an_order_reference_is_never_a_summary_row(cli: Cli, tmp_path: Path) -> None:
+    """`Total Wine & More` is a customer's company, beside its order reference: the row is an
+    order whose tracking number is missing (an error), not a summary row skipped with an info."""
+    rows = [
+        ["Company", "Order Number", "Tracking Number", "Carrier"],
+        ["Total Wine & More", "K7M2QX4N", "", "USPS"],
+        ["Totally Rad LLC", "P9T4WB2R", USPS, "USPS"],
+        ["Total", "", "", ""],
+    ]
+    result = from_csv(cli, None, write_csv(tmp_path / "t.csv", rows))
+    assert result.exit_code == 2, result
+    assert codes(result.json()) == {"missing_tracking": [2], "summary_row": [4]}

@@ -98,7 +98,7 @@ class RowReader:
             if number and why != "not a label":
                 self._dead.setdefault(number, row.line)
             return
-        if not cell.get("tracking", "").strip() and is_summary_row(cells):
+        if not cell.get("tracking", "").strip() and is_summary_row(cells, cell.get("order", "")):
             self._note(problem("summary_row", "a summary row, not an order: skipped.", [row.line]))
             return
         fingerprint = hash(tuple(map(str.strip, cells)))

@@ -61,11 +61,13 @@ _LABEL = re.compile(r"^[A-Za-z][A-Za-z ()/:.-]*$")
 _FIGURE = re.compile(r"^[$€£]?\s*-?[0-9][0-9.,]{0,8}\s*%?$")
 
 
-def is_summary_row(cells: Sequence[str]) -> bool:
+def is_summary_row(cells: Sequence[str], order: str = "") -> bool:
     """`Total ...` first, one label cell (with a space: not an order) padded with empties, or a
-    worded label (lower case in it: not an order reference) followed only by short figures."""
+    worded label (lower case in it: not an order reference) followed only by short figures.
+    `order`: the row's order cell; a value there other than the label itself makes it an order
+    (`Total Wine & More` in a company column beside its order reference)."""
     filled = [cell.strip() for cell in cells if cell.strip()]
-    if not filled:
+    if not filled or (order.strip() and order.strip() != filled[0]):
         return False
     if _SUMMARY.match(filled[0]):
         return True
