@@ -817,3 +817,33 @@ def test_a_row_with_an_order_reference_is_never_a_summary_row(cli: Cli, tmp_path
     result = from_csv(cli, None, write_csv(tmp_path / "t.csv", rows))
     assert result.exit_code == 2, result
     assert codes(result.json()) == {"missing_tracking": [2], "summary_row": [4]}
+
+
+@pytest.mark.parametrize(
+    "status",
+    [
+        "Partially Refunded",
+        "Shipped - Partially Refunded",
+        "Failed to deliver",
+        "Undeliverable",
+        "Address Error - Returned",
+        "Cancelled order item removed",
+    ],
+)
+def test_a_partial_refund_or_a_delivery_failure_is_a_live_label(
+    cli: Cli, tmp_path: Path, status: str
+) -> None:
+    """A partial refund is an order event (an item, the shipping fee), not a voided label; a
+    parcel that could not be delivered or came back was bought and shipped. Only a status that
+    says the label is void, refunded, cancelled, a failed purchase or a test skips the row."""
+    rows = [
+        ["Order Number", "Tracking Number", "Carrier", "Status"],
+        ["K7M2QX4N", UPS, "UPS", status],
+        ["P9T4WB2R", USPS, "USPS", "Refunded"],
+        ["R8W1FK5Y", USPS_2, "USPS", "Error"],
+    ]
+    result = from_csv(cli, None, write_csv(tmp_path / "t.csv", rows))
+    assert result.exit_code == 0, result
+    document = result.json()
+    assert boxes(document) == [([2], "K7M2QX4N", UPS, "UPS", {})]
+    assert codes(document) == {"skipped_row": [3, 4]}

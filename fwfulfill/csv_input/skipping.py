@@ -23,10 +23,13 @@ _NOT_LIVE = {
     "test": "a test label",
 }
 # Words of a tracking status: the label was bought and is moving, whatever failed on the way
-# ("Failed Attempt", "Delivery failed" are deliveries, not failed purchases).
+# ("Failed Attempt", "Delivery failed", "Failed to deliver" are deliveries, not failed purchases;
+# a parcel `Returned` to its sender was shipped). Any word with `deliver` in it counts too.
 _IN_DELIVERY = frozenset(
-    {"attempt", "attempted", "delivery", "delivered", "transit", "exception", "pickup", "sender"}
+    {"attempt", "attempted", "transit", "exception", "pickup", "sender", "returned"}
 )
+# Words that put a refund or a cancellation on part of the order, not on the label.
+_PARTIAL = frozenset({"partial", "partially", "part", "item", "items"})
 _WORD = re.compile(r"[a-z]+")
 _SUMMARY = re.compile(r"^\s*(grand\s+)?(sub)?totals?\b|^\s*(summe|gesamt)\b", re.IGNORECASE)
 
@@ -35,12 +38,13 @@ _SUMMARY = re.compile(r"^\s*(grand\s+)?(sub)?totals?\b|^\s*(summe|gesamt)\b", re
 def status_not_live(status: str) -> str:
     """What a status cell says against the label ("voided", "failed"...), or ""."""
     words = _WORD.findall(status.lower())
-    if any(word in _IN_DELIVERY for word in words):
-        return ""
+    if any(word in _IN_DELIVERY or "deliver" in word for word in words):
+        return ""  # `Failed to deliver`, `Undeliverable`: a label that was bought and shipped
+    partial = any(word in _PARTIAL for word in words)
     for word in words:
         found = _NOT_LIVE.get(word)
-        if found:
-            return found
+        if found and not (partial and found in {"refunded", "cancelled"}):
+            return found  # a partial refund or an item cancelled is of the order: the label lives
     return ""
 
 
