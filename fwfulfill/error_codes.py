@@ -560,6 +560,14 @@ _ENTRIES: tuple[Entry, ...] = (
         severity=_WARNING,
     ),
     _api(
+        "quantity_column_unknown",
+        "Quantity column not recognised",
+        "Item rows have no quantity column, but another column holds counts above 1.",
+        "Each item counts 1 unless you name the quantity column with --map quantity=COLUMN.",
+        _INPUT,
+        severity=_WARNING,
+    ),
+    _api(
         "duplicate_row",
         "Duplicate row",
         "The row is identical to an earlier one and is counted once.",

@@ -847,3 +847,28 @@ def test_a_partial_refund_or_a_delivery_failure_is_a_live_label(
     document = result.json()
     assert boxes(document) == [([2], "K7M2QX4N", UPS, "UPS", {})]
     assert codes(document) == {"skipped_row": [3, 4]}
+
+
+def test_the_shipped_quantity_column_is_found_or_its_absence_warned(
+    cli: Cli, start_sandbox: Any, tmp_path: Path
+) -> None:
+    """`Ordered Qty` beside `Shipped Qty`: the shipped one is the quantity, by name. A file whose
+    count column has a name no rule knows (`Shipped`) does not count every item 1 in silence:
+    one warning for the file names the column and the --map."""
+    rows = [
+        ["Order Number", "SKU", "Ordered Qty", "Shipped Qty", "Tracking Number", "Carrier"],
+        ["K7M2QX4N", "TEE", "1", "1", UPS, "UPS"],
+        ["K7M2QX4N", "MUG", "3", "2", UPS, "UPS"],
+    ]
+    for document in both(cli, start_sandbox, write_csv(tmp_path / "t.csv", rows)):
+        assert chosen(document)["quantity"] == ("Shipped Qty", "by name")
+        assert boxes(document) == [([2, 3], "K7M2QX4N", UPS, "UPS", {"TEE": 1, "MUG": 2})]
+    unknown = [
+        ["Order Number", "SKU", "Shipped", "Tracking Number", "Carrier"],
+        ["K7M2QX4N", "TEE", "1", UPS, "UPS"],
+        ["K7M2QX4N", "MUG", "2", UPS, "UPS"],
+    ]
+    document = from_csv(cli, None, write_csv(tmp_path / "u.csv", unknown)).json()
+    warned = [p for p in document["problems"] if p["code"] == "quantity_column_unknown"]
+    assert len(warned) == 1
+    assert "--map quantity='Shipped'" in warned[0]["message"]

@@ -210,6 +210,24 @@ def _quantity_column(
     return found[0] if len(found) == 1 else None
 
 
+def uncounted_quantity(columns: ColumnMap, sample: Sequence[Sequence[str]]) -> str | None:
+    """Item rows without a quantity column beside an unused column of small whole numbers, some
+    above 1 (`Shipped`, or both `Ordered Qty` and `Shipped Qty`): that column's name, for a
+    warning, since every item then counts 1."""
+    indexes = columns.indexes
+    if "quantity" in indexes or not ("sku" in indexes or "variant" in indexes):
+        return None
+    taken = set(indexes.values())
+    sample = [row for row in sample if not is_summary_row(row)]
+    for index, header in enumerate(columns.headers):
+        values = [v.strip() for v in column_values(sample, index) if v.strip()]
+        if index in taken or not values or not all(_SMALL_WHOLE.match(v) for v in values):
+            continue
+        if any(float(v) > 1 for v in values):
+            return header
+    return None
+
+
 _SKU_SHAPE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$")
 
 
