@@ -872,3 +872,28 @@ def test_the_shipped_quantity_column_is_found_or_its_absence_warned(
     warned = [p for p in document["problems"] if p["code"] == "quantity_column_unknown"]
     assert len(warned) == 1
     assert "--map quantity='Shipped'" in warned[0]["message"]
+
+
+def test_online_the_shop_decides_between_a_named_decoy_and_an_unnamed_order_column(
+    cli: Cli, start_sandbox: Any, tmp_path: Path
+) -> None:
+    """A 3PL's own `Order ID` (order-shaped, not this shop's) beside `Channel Order` (a name no
+    rule knows, holding the shop's orders): online the shop's orders decide; offline the name
+    stands, as only the shop could tell."""
+    rows = [
+        ["Order ID", "Channel Order", "Tracking Number", "Carrier"],
+        ["SB4K7Q2M", "K7M2QX4N", UPS, "UPS"],
+        ["SB4K7Q3N", "P9T4WB2R", USPS, "USPS"],
+        ["SB4K7Q4P", "R8W1FK5Y", USPS_2, "USPS"],
+    ]
+    path = write_csv(tmp_path / "t.csv", rows)
+    offline = from_csv(cli, None, path).json()
+    assert chosen(offline)["order"] == ("Order ID", "by name")
+    result = from_csv(cli, shop(start_sandbox), path, "--dry-run")
+    assert result.exit_code == 0, result
+    online = result.json()
+    assert chosen(online)["order"] == (
+        "Channel Order",
+        "by content: 3 of 3 values are orders of this shop",
+    )
+    assert [box[1] for box in labels(online)] == ["K7M2QX4N", "P9T4WB2R", "R8W1FK5Y"]

@@ -309,6 +309,21 @@ def _decide(
                 header_line=header_line,
                 shop_decides=shop_decides,
             )
+        if field == "order" and shop_decides:
+            # Online, an unnamed column of order-shaped values (`Channel Order`) may hold the
+            # shop's orders where the named one is a tool's own id: the shop decides, and the
+            # name stands when the shop cannot tell them apart.
+            unnamed_rivals = [c for c in unnamed if _differs(field, c, best_named, sample)]
+            if unnamed_rivals:
+                return _order_contest(
+                    best_named,
+                    unnamed_rivals,
+                    headers,
+                    sample,
+                    header_line=header_line,
+                    shop_decides=shop_decides,
+                    refuse=False,
+                )
         settled = len(named) > 1 and best_named.quality > named[1].quality
         reason = _content_reason(field, best_named, "by name and content") if settled else BY_NAME
         return best_named.index, reason, None
@@ -356,6 +371,17 @@ def _plausible_number(value: str) -> bool:
     return bool(_LOOKS_LIKE_A_NUMBER.match(number)) and any(c.isdigit() for c in number)
 
 
+def _differs(
+    field: str, other: Candidate, best: Candidate, sample: Sequence[Sequence[str]]
+) -> bool:
+    """`other` is proven by its content and says something else than `best`."""
+    if other.quality < _PROVEN:
+        return False
+    same = _SAME[field]
+    ours = [same(v) for v in column_values(sample, best.index)]
+    return ours != [same(v) for v in column_values(sample, other.index)]
+
+
 def _rival(field: str, other: Candidate, best: Candidate, sample: Sequence[Sequence[str]]) -> bool:
     """As good as `best` and saying something else: a real choice, not a copy of one column."""
     if other.quality < best.quality or best.quality < _PROVEN:
@@ -385,9 +411,10 @@ def _order_contest(
     *,
     header_line: int,
     shop_decides: bool,
+    refuse: bool = True,
 ) -> tuple[int, str, OrderContest | None]:
     refusal = None
-    if rivals:
+    if rivals and refuse:
         indexes = [best.index, rivals[0].index]
         note = _SHOP_NOTE if shop_decides else _OFFLINE_NOTE
         refusal = _ambiguous("order", indexes, headers, header_line, note)
@@ -399,7 +426,7 @@ def _order_contest(
         {c.index: tuple(v for v in column_values(sample, c.index) if v.strip()) for c in members},
         refusal,
     )
-    if best.named and not rivals:
+    if best.named and (not rivals or not refuse):
         return best.index, BY_NAME, contest
     reason = _content_reason("order", best, "by content")
     if not shop_decides:
