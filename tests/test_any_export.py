@@ -805,7 +805,9 @@ def test_a_row_naming_the_order_column_is_the_header_even_when_a_field_falls_sho
     assert len(result.json()["fulfillments"]) == 4
 
 
-def test_a_row_with_an_order_reference_is_never_a_summary_row(cli: Cli, tmp_path: Path) -> None:
+def test_a_row_with_an_order_reference_or_an_item_is_never_a_summary_row(
+    cli: Cli, tmp_path: Path
+) -> None:
     """`Total Wine & More` is a customer's company, beside its order reference: the row is an
     order whose tracking number is missing (an error), not a summary row skipped with an info."""
     rows = [
@@ -817,6 +819,16 @@ def test_a_row_with_an_order_reference_is_never_a_summary_row(cli: Cli, tmp_path
     result = from_csv(cli, None, write_csv(tmp_path / "t.csv", rows))
     assert result.exit_code == 2, result
     assert codes(result.json()) == {"missing_tracking": [2], "summary_row": [4]}
+    # An item row without its order (`Tour Poster`, SKU 10024, 1) is not a summary either: the
+    # missing order is said, the item is not dropped in silence.
+    items = [
+        ["Order - Number", "Item - Name", "Item - SKU", "Item - Qty", "Tracking Number", "Carrier"],
+        ["K7M2QX4N", "Classic Tee", "TEE", "1", UPS, "UPS"],
+        ["", "Tour Poster", "10024", "1", "", ""],
+    ]
+    result = from_csv(cli, None, write_csv(tmp_path / "items.csv", items))
+    assert result.exit_code == 2, result
+    assert codes(result.json()) == {"missing_order": [3]}
 
 
 @pytest.mark.parametrize(
