@@ -909,3 +909,21 @@ def test_online_the_shop_decides_between_a_named_decoy_and_an_unnamed_order_colu
         "by content: 3 of 3 values are orders of this shop",
     )
     assert [box[1] for box in labels(online)] == ["K7M2QX4N", "P9T4WB2R", "R8W1FK5Y"]
+
+
+@pytest.mark.parametrize("kind", ["Store Credit Replacement", "Label (credit card)"])
+def test_a_type_that_names_a_label_is_a_label_however_it_was_paid(
+    cli: Cli, tmp_path: Path, kind: str
+) -> None:
+    """`credit` names money only when nothing in the type names a label: a replacement shipment
+    paid with store credit was bought and shipped."""
+    rows = [
+        ["Order Number", "Tracking Number", "Carrier", "Type"],
+        ["K7M2QX4N", UPS, "UPS", kind],
+        ["", "", "", "Credit Card Payment"],
+    ]
+    result = from_csv(cli, None, write_csv(tmp_path / "t.csv", rows))
+    assert result.exit_code == 0, result
+    document = result.json()
+    assert boxes(document) == [([2], "K7M2QX4N", UPS, "UPS", {})]
+    assert codes(document) == {"skipped_row": [3]}

@@ -53,10 +53,15 @@ _NOT_A_LABEL = frozenset(
     {"deposit", "payment", "credit", "adjustment", "fee", "funds", "topup", "reload", "transfer"}
 )
 
+# Words of a type that name a label whatever else it says.
+_A_LABEL = frozenset({"label", "labels", "shipment", "replacement", "postage", "reship"})
+
 
 def type_not_label(kind: str) -> str:
     """ "not a label" when a transaction's type names money rather than a label, else ""."""
     words = _WORD.findall(kind.lower())
+    if any(word in _A_LABEL for word in words):
+        return ""  # `Store Credit Replacement`, `Label (credit card)`: a label, however paid
     return "not a label" if any(word in _NOT_A_LABEL for word in words) else ""
 
 
