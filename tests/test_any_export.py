@@ -927,3 +927,23 @@ def test_a_type_that_names_a_label_is_a_label_however_it_was_paid(
     document = result.json()
     assert boxes(document) == [([2], "K7M2QX4N", UPS, "UPS", {})]
     assert codes(document) == {"skipped_row": [3]}
+
+
+def test_one_or_two_short_check_digit_passes_never_choose_the_tracking_column(
+    cli: Cli, tmp_path: Path
+) -> None:
+    """Never decide on 1-2 values: a phone number passes a DHL Express check digit one time in
+    seven, so one or two such values choose nothing (exit 2, the --map); a distinctive `1Z...`
+    on one row still does."""
+    for count in (1, 2):
+        rows = [
+            ["Order Number", "Telefon", "Notiz"],
+            *(["K7M2QX4N", phone, "leave at door"] for phone in PHONES[:count]),
+        ]
+        result = from_csv(cli, None, write_csv(tmp_path / "t.csv", rows))
+        assert result.exit_code == 2, result
+        assert result.json()["error"]["code"] == "missing_columns"
+    rows = [["Order Number", "Parcel ref", "Account"], ["K7M2QX4N", UPS, "UPS"]]
+    result = from_csv(cli, None, write_csv(tmp_path / "ups.csv", rows))
+    assert result.exit_code == 0, result
+    assert chosen(result.json())["tracking"][0] == "Parcel ref"

@@ -32,6 +32,7 @@ from fwfulfill.tracking.carriers import carrier_from_service
 
 _PROVEN = 0.8  # share of a column's values that must fit for its content alone to choose it
 _BETTER = 0.5  # how much better an unnamed column must fit to beat a named one (a decoy)
+_LONGEST_PHONE = 15  # digits of an E.164 phone number, at most
 _MIN_PROOF = 3  # values a column's content must prove before it overrules a column's name
 _LOOKS_LIKE_A_NUMBER = re.compile(r"^[A-Z0-9]{8,40}$")  # any courier's number, formats known or not
 _CONTENT_FIELDS = ("tracking", "order", "carrier")
@@ -329,6 +330,8 @@ def _decide(
         return best_named.index, reason, None
     if not proven:
         return None  # a pattern alone (no check digit, no distinctive shape) proves nothing
+    if field == "tracking" and not _enough_proof(proven[0], sample):
+        return None  # one or two check-digit passes: a phone number passes one time in ten
     rivals = [c for c in proven[1:] if _rival(field, c, proven[0], sample)]
     if field == "order":
         return _order_contest(
@@ -362,6 +365,23 @@ def _named_tracking(
     settled = len(named) > 1 and best_named.quality > named[1].quality
     reason = _content_reason("tracking", best_named, "by name and content") if settled else BY_NAME
     return best_named.index, reason, None
+
+
+def _enough_proof(chosen: Candidate, sample: Sequence[Sequence[str]]) -> bool:
+    """Content alone chooses the tracking column on at least _MIN_PROOF values, or on fewer when
+    each is strong (`1Z...`, an S10 number, a 22-digit USPS number): a short check digit is weak."""
+    if chosen.fits >= _MIN_PROOF:
+        return True
+    values = [v for v in column_values(sample, chosen.index) if v.strip()]
+    return all(_strong(v) for v in values)
+
+
+def _strong(value: str) -> bool:
+    """A shape that names its carrier, or a check digit that passes on a number longer than any
+    phone number (E.164 stops at 15 digits): not something else that happens to fit."""
+    number = normalize_tracking_number(_FIRST_PART.split(value, maxsplit=1)[0])
+    long = len(number) > _LONGEST_PHONE
+    return any(m.distinctive or (m.checksum_ok and long) for m in identify(number))
 
 
 def _plausible_number(value: str) -> bool:
