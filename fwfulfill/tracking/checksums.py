@@ -7,6 +7,7 @@ the constants of the courier file, and says whether the check digit is right.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 from typing import Any
 
 _ALPHABET_36 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -30,9 +31,11 @@ def mod10(
 ) -> bool:
     """10 minus the last digit of the weighted digit sum; a letter counts `(ord - 3) % 10` (UPS)."""
     if serial.isascii() and serial.isdigit():  # the common case, summed at C speed
-        ordered = serial[::-1] if reverse else serial
-        total = evens_multiplier * sum(map(int, ordered[0::2]))
-        total += odds_multiplier * sum(map(int, ordered[1::2]))
+        # ASCII digits are the bytes 48-57: a digit's value is its byte minus 48.
+        ordered = (serial[::-1] if reverse else serial).encode("ascii")
+        evens, odds = ordered[0::2], ordered[1::2]
+        total = evens_multiplier * (sum(evens) - 48 * len(evens))
+        total += odds_multiplier * (sum(odds) - 48 * len(odds))
         return _complement_of_10(total) == _digit(check_digit)
     characters = reversed(serial) if reverse else iter(serial)
     total = 0
@@ -129,6 +132,18 @@ _ALGORITHMS: dict[str, Callable[[str, str, Mapping[str, Any]], bool]] = {
 }
 
 KNOWN_ALGORITHMS: frozenset[str] = frozenset(_ALGORITHMS)
+
+
+def checksum_function(rule: Mapping[str, Any]) -> Callable[[str, str], bool]:
+    """`passes_checksum` for one rule, its constants read once: (serial, check digit) -> ok."""
+    if rule["name"] == "mod10":
+        return partial(
+            mod10,
+            evens_multiplier=int(rule.get("evens_multiplier", 1)),
+            odds_multiplier=int(rule.get("odds_multiplier", 1)),
+            reverse=bool(rule.get("reverse", False)),
+        )
+    return partial(passes_checksum, rule)
 
 
 def passes_checksum(rule: Mapping[str, Any], serial: str, check_digit: str) -> bool:
