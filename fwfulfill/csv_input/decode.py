@@ -305,7 +305,7 @@ class CsvFile:
         while True:
             previous = limit(_FIELD_SIZE_LIMIT)
             try:
-                cells = next(reader)
+                read = next(reader)
             except StopIteration:
                 return
             except csv.Error as exc:
@@ -316,18 +316,18 @@ class CsvFile:
                 limit(previous)
             start = line
             line = self._line = reader.line_num + 1
-            joined = "".join(cells)
+            joined = "".join(read)
             if GUARD in joined:  # a cell fwfulfill's own report guarded (`'=...`) reads as written
-                cells = unguard_row(cells)
-                joined = "".join(cells)
+                read = unguard_row(read)
+                joined = "".join(read)
             if not joined.strip():
                 continue  # `,,,,` rows that spreadsheets leave behind
-            count = len(cells)
+            count = len(read)
             if count < width:
-                cells.extend(("",) * (width - count))
+                read.extend(("",) * (width - count))
             elif count > self.widest:
                 self.widest = count
-            yield CsvRow(start, tuple(cells))
+            yield CsvRow(start, tuple(read))
 
 
 def sample_after(head: list[CsvRow], position: int, count: int) -> list[tuple[str, ...]]:
