@@ -21,6 +21,13 @@ def _complement_of_10(total: int) -> int:
     return (10 - total % 10) % 10
 
 
+# Every ASCII character as the digit mod10 counts it: a digit as itself, anything else as
+# `(ord - 3) % 10` (UPS's letters).
+_MOD10_DIGITS = str.maketrans(
+    {chr(code): str(code - 48 if chr(code).isdigit() else (code - 3) % 10) for code in range(128)}
+)
+
+
 def mod10(
     serial: str,
     check_digit: str,
@@ -30,9 +37,10 @@ def mod10(
     reverse: bool = False,
 ) -> bool:
     """10 minus the last digit of the weighted digit sum; a letter counts `(ord - 3) % 10` (UPS)."""
-    if serial.isascii() and serial.isdigit():  # the common case, summed at C speed
-        # ASCII digits are the bytes 48-57: a digit's value is its byte minus 48.
-        ordered = (serial[::-1] if reverse else serial).encode("ascii")
+    if serial.isascii():  # the common case, summed at C speed
+        # UPS's letters become their digits; ASCII digits are the bytes 48-57 (value + 48).
+        digits = (serial if serial.isdigit() else serial.translate(_MOD10_DIGITS)).encode("ascii")
+        ordered = digits[::-1] if reverse else digits
         evens, odds = ordered[0::2], ordered[1::2]
         total = evens_multiplier * (sum(evens) - 48 * len(evens))
         total += odds_multiplier * (sum(odds) - 48 * len(odds))
