@@ -49,7 +49,20 @@ def _element_encoder() -> Callable[[Any], str]:
         )
     except TypeError:  # pragma: no cover - a Python whose C encoder takes other arguments
         return json.dumps
-    return lambda value: "".join(encoder(value, 0))
+
+    def encode(value: Any) -> str:
+        return "".join(encoder(value, 0))
+
+    # The C encoder is not a documented API: used only where it writes what json.dumps writes.
+    try:
+        same = encode(_PROBE) == json.dumps(_PROBE)
+    except (TypeError, ValueError):  # pragma: no cover - see above
+        same = False
+    return encode if same else json.dumps
+
+
+# Every kind of value a plan's JSON holds, nested, with characters that are escaped.
+_PROBE = {"a": [1, 2.5, None, True, False], "b": {"c": 'caf\u00e9 "q" \n'}, "d": [], "e": {}}
 
 
 def _write_array(write: Callable[[str], object], elements: Iterator[Any]) -> None:
