@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from measure import FWFULFILL, Spread, print_table, run_child, shop_env, write_results
-from sandbox_shop import OPEN, counted, serving, stats
+from sandbox_shop import OPEN, serving, stats
+from stats_delta import counted
 
 from fwfulfill.sandbox import SandboxSettings, large_shop_seed
 

@@ -32,6 +32,7 @@ from measure import (
     shop_env,
     write_results,
 )
+from stats_delta import counted
 
 GOAL_PEAK_MB = 200.0
 GOAL_READS_PER_FULFILLMENT = 0.02
@@ -100,27 +101,6 @@ class Shop:
         assert self.process.stdin is not None
         self.process.stdin.close()
         self.process.wait(timeout=60)
-
-
-# As sandbox_shop.ORDER_READS (not imported: it would load httpx and the sandbox into this process).
-_ORDER_READS = (
-    "GET /open-api/v1.0/order",
-    "GET /open-api/v1.0/order/by-friendly-id/{friendlyId}",
-    "GET /open-api/v1.0/order/{orderId}",
-)
-
-
-def counted(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
-    endpoints = {
-        route: count - before["requests"].get(route, 0)
-        for route, count in after["requests"].items()
-        if count - before["requests"].get(route, 0)
-    }
-    return {
-        "requests": sum(endpoints.values()),
-        "order_reads": sum(endpoints.get(route, 0) for route in _ORDER_READS),
-        "by_endpoint": endpoints,
-    }
 
 
 def dry_run(shop: Shop, path: Path) -> tuple[ChildRun, dict[str, Any], dict[str, Any]]:

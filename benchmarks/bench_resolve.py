@@ -29,7 +29,8 @@ from measure import (
     shop_env,
     write_results,
 )
-from sandbox_shop import counted, open_orders, serving, shop_seed, stats, tracking_csv
+from sandbox_shop import open_orders, serving, shop_seed, stats, tracking_csv
+from stats_delta import counted
 
 from fwfulfill.sandbox import SandboxSettings
 

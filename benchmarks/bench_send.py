@@ -38,7 +38,8 @@ from measure import (
     shop_env,
     write_results,
 )
-from sandbox_shop import counted, serving, shop_seed, stats, tracking_csv
+from sandbox_shop import serving, shop_seed, stats, tracking_csv
+from stats_delta import counted
 
 from fwfulfill.sandbox import SandboxServer, SandboxSettings
 

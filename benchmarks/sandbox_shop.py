@@ -21,11 +21,6 @@ from fwfulfill.sandbox import (
 from fwfulfill.sandbox.tracking_csv import write_tracking_csv
 
 OPEN = frozenset(status.value for status in OPEN_STATUSES)
-ORDER_READS = (
-    "GET /open-api/v1.0/order",
-    "GET /open-api/v1.0/order/by-friendly-id/{friendlyId}",
-    "GET /open-api/v1.0/order/{orderId}",
-)
 
 
 def shop_seed(n_orders: int, *, needs_open: int = 0) -> dict[str, Any]:
@@ -51,22 +46,6 @@ def serving(seed: Mapping[str, Any], settings: SandboxSettings) -> Iterator[Sand
 def stats(server: SandboxServer) -> dict[str, Any]:
     """GET /_sandbox/stats: requests per endpoint, statuses, 429s sent, faults."""
     return dict(httpx.get(f"{server.url}/_sandbox/stats", timeout=10).json())
-
-
-def counted(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any]:
-    """What happened between two stats snapshots."""
-    endpoints = {
-        route: count - before["requests"].get(route, 0)
-        for route, count in after["requests"].items()
-        if count - before["requests"].get(route, 0)
-    }
-    return {
-        "requests": sum(endpoints.values()),
-        "order_reads": sum(endpoints.get(route, 0) for route in ORDER_READS),
-        "by_endpoint": endpoints,
-        "rate_limited": after["rateLimited"] - before["rateLimited"],
-        "fulfillments_created": after["fulfillmentsCreated"] - before["fulfillmentsCreated"],
-    }
 
 
 def open_orders(seed: Mapping[str, Any]) -> list[dict[str, Any]]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import itertools
 import re
 import shutil
 import sys
@@ -23,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from fwfulfill.csv_cells import unguard_row
+from fwfulfill.csv_cells import GUARD, unguard_row
 from fwfulfill.errors import InputError
 
 _CHUNK = 1 << 20
@@ -292,15 +291,43 @@ class CsvFile:
 
     def _rows(self) -> Iterator[CsvRow]:
         width = len(self.header)
-        for row in itertools.chain(self.head[self._position + 1 :], iter(self._raw_row, None)):
+        for row in self.head[self._position + 1 :]:
             cells = row.cells
-            if not any(cell.strip() for cell in cells):
+            if not "".join(cells).strip():
                 continue  # `,,,,` rows that spreadsheets leave behind
             if len(cells) < width:
                 yield CsvRow(row.line, cells + ("",) * (width - len(cells)))
                 continue
             self.widest = max(self.widest, len(cells))
             yield row
+        # The rest of the file: what `_raw_row` does, inlined (this loop runs once per row).
+        reader, limit, line = self._reader, csv.field_size_limit, self._line
+        while True:
+            previous = limit(_FIELD_SIZE_LIMIT)
+            try:
+                read = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                raise InputError(
+                    "unreadable_file", f"line {line}: {exc}.", target=f"line {line}"
+                ) from None
+            finally:
+                limit(previous)
+            start = line
+            line = self._line = reader.line_num + 1
+            joined = "".join(read)
+            if GUARD in joined:  # a cell fwfulfill's own report guarded (`'=...`) reads as written
+                read = unguard_row(read)
+                joined = "".join(read)
+            if not joined.strip():
+                continue  # `,,,,` rows that spreadsheets leave behind
+            count = len(read)
+            if count < width:
+                read.extend(("",) * (width - count))
+            elif count > self.widest:
+                self.widest = count
+            yield CsvRow(start, tuple(read))
 
 
 def sample_after(head: list[CsvRow], position: int, count: int) -> list[tuple[str, ...]]:

@@ -103,7 +103,7 @@ def _is_placeholder(number: str) -> bool:
         len(plain) < _MIN_LENGTH
         or plain.isalpha()
         or plain in _PLACEHOLDER_WORDS
-        or (plain.isdigit() and len(set(plain)) == 1)
+        or (plain.isdigit() and plain.count(plain[0]) == len(plain))  # one digit repeated
     )
 
 

@@ -7,6 +7,7 @@ the constants of the courier file, and says whether the check digit is right.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 from typing import Any
 
 _ALPHABET_36 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -20,6 +21,13 @@ def _complement_of_10(total: int) -> int:
     return (10 - total % 10) % 10
 
 
+# Every ASCII character as the digit mod10 counts it: a digit as itself, anything else as
+# `(ord - 3) % 10` (UPS's letters).
+_MOD10_DIGITS = str.maketrans(
+    {chr(code): str(code - 48 if chr(code).isdigit() else (code - 3) % 10) for code in range(128)}
+)
+
+
 def mod10(
     serial: str,
     check_digit: str,
@@ -29,10 +37,13 @@ def mod10(
     reverse: bool = False,
 ) -> bool:
     """10 minus the last digit of the weighted digit sum; a letter counts `(ord - 3) % 10` (UPS)."""
-    if serial.isascii() and serial.isdigit():  # the common case, summed at C speed
-        ordered = serial[::-1] if reverse else serial
-        total = evens_multiplier * sum(map(int, ordered[0::2]))
-        total += odds_multiplier * sum(map(int, ordered[1::2]))
+    if serial.isascii():  # the common case, summed at C speed
+        # UPS's letters become their digits; ASCII digits are the bytes 48-57 (value + 48).
+        digits = (serial if serial.isdigit() else serial.translate(_MOD10_DIGITS)).encode("ascii")
+        ordered = digits[::-1] if reverse else digits
+        evens, odds = ordered[0::2], ordered[1::2]
+        total = evens_multiplier * (sum(evens) - 48 * len(evens))
+        total += odds_multiplier * (sum(odds) - 48 * len(odds))
         return _complement_of_10(total) == _digit(check_digit)
     characters = reversed(serial) if reverse else iter(serial)
     total = 0
@@ -129,6 +140,18 @@ _ALGORITHMS: dict[str, Callable[[str, str, Mapping[str, Any]], bool]] = {
 }
 
 KNOWN_ALGORITHMS: frozenset[str] = frozenset(_ALGORITHMS)
+
+
+def checksum_function(rule: Mapping[str, Any]) -> Callable[[str, str], bool]:
+    """`passes_checksum` for one rule, its constants read once: (serial, check digit) -> ok."""
+    if rule["name"] == "mod10":
+        return partial(
+            mod10,
+            evens_multiplier=int(rule.get("evens_multiplier", 1)),
+            odds_multiplier=int(rule.get("odds_multiplier", 1)),
+            reverse=bool(rule.get("reverse", False)),
+        )
+    return partial(passes_checksum, rule)
 
 
 def passes_checksum(rule: Mapping[str, Any], serial: str, check_digit: str) -> bool:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from fwfulfill.tracking.carrier_formats import S10_POSTS, distinctive_rule, worth_trying
-from fwfulfill.tracking.checksums import passes_checksum
-from fwfulfill.tracking.courier_data import TrackingFormat, load_formats
+from fwfulfill.tracking.checksums import checksum_function
+from fwfulfill.tracking.courier_data import Lookup, TrackingFormat, load_formats
 
 try:  # the regex parser: `re._parser` since Python 3.11, `sre_parse` before
     from re import _parser as _regex_parser  # type: ignore[attr-defined]
@@ -39,41 +41,47 @@ def normalize_tracking_number(raw: str) -> str:
     return _WHITESPACE.sub("", text).upper()
 
 
-def _groups(found: re.Match[str]) -> dict[str, str]:
-    # The number is normalised (no whitespace anywhere), so neither is any group of it.
-    return {name: value for name, value in found.groupdict().items() if value}
-
-
-def _checksum_ok(fmt: TrackingFormat, groups: dict[str, str]) -> bool | None:
-    if fmt.checksum is None:
+def _checksum_ok(
+    fmt: TrackingFormat, check: Callable[[str, str], bool] | None, groups: dict[str, str | Any]
+) -> bool | None:
+    if check is None:
         return None
-    serial, check_digit = groups.get("SerialNumber"), groups.get("CheckDigit")
+    # An empty group counts as absent, as in the courier data's own implementations.
+    serial, check_digit = groups.get("SerialNumber") or None, groups.get("CheckDigit") or None
     if serial is None or check_digit is None:
         return False
     if fmt.serial_prefix is not None:
         serial = fmt.serial_prefix.apply(serial)
-    return passes_checksum(fmt.checksum, serial, check_digit)
+    return check(serial, check_digit)
 
 
-def _match(fmt: TrackingFormat, number: str, found: re.Match[str]) -> FormatMatch | None:
-    groups = _groups(found)
-    # Only the tables whose answer is used below are looked up (UPS's 23 service types are not).
-    entries = {
-        lookup.name: lookup.find(groups.get(lookup.group, ""))
-        for lookup in fmt.lookups
-        if lookup.name == "Courier" or lookup.name in fmt.required_lookups
-    }
-    # `validation.additional.exists`: an S10 suffix must be a real country (RB123456785XX is not).
-    if any(entries.get(name) is None for name in fmt.required_lookups):
-        return None
+def _match(fmt: TrackingFormat, use: _Use, number: str, found: re.Match[str]) -> FormatMatch | None:
+    """`use`: what of the format `_match` needs, prepared once (see `_Use`)."""
+    lookups, check = use
+    # The number is normalised (no whitespace anywhere), so neither is any group of it; a group
+    # that matched nothing (None or "") counts as absent.
+    groups = found.groupdict()
+    issuer = None
+    if lookups or fmt.required_lookups:
+        entries = {lookup.name: lookup.find(groups.get(lookup.group) or "") for lookup in lookups}
+        # `validation.additional.exists`: an S10 suffix must be a real country (RB123456785XX is
+        # not).
+        if any(entries.get(name) is None for name in fmt.required_lookups):
+            return None
+        courier_entry = entries.get("Courier")
+        issuer = None if courier_entry is None else str(courier_entry.get("courier"))
     rule = distinctive_rule(fmt.format_id, number)
     carrier_key = None
     if rule is not None:
-        carrier_key = rule.carrier_key or S10_POSTS.get(groups.get("CountryCode", ""))
-    courier_entry = entries.get("Courier")
-    issuer = None if courier_entry is None else str(courier_entry.get("courier"))
-    return _format_match(fmt, _checksum_ok(fmt, groups), rule is not None, carrier_key, issuer)
+        carrier_key = rule.carrier_key or S10_POSTS.get(groups.get("CountryCode") or "")
+    return _format_match(
+        fmt, _checksum_ok(fmt, check, groups), rule is not None, carrier_key, issuer
+    )
 
+
+# What `_match` needs of a format besides the format: the lookups whose answer it uses (UPS's 23
+# service types are not) and the format's check-digit function, if it has one.
+_Use = tuple[tuple[Lookup, ...], Callable[[str, str], bool] | None]
 
 # A match is immutable and says the same of every number of its kind: one object per kind.
 _MATCHES: dict[tuple[str, str, bool | None, bool, str | None, str | None], FormatMatch] = {}
@@ -118,25 +126,34 @@ def identify(number: str, *, for_carrier: str | None = None) -> list[FormatMatch
     candidates = _candidates(len(normalized), for_carrier)
     return [
         match
-        for fmt, pattern in candidates
+        for fmt, pattern, use in candidates
         if (found := pattern.fullmatch(normalized)) is not None
-        and (match := _match(fmt, normalized, found)) is not None
+        and (match := _match(fmt, use, normalized, found)) is not None
     ]
 
 
 @cache
 def _candidates(
     length: int, for_carrier: str | None
-) -> tuple[tuple[TrackingFormat, re.Pattern[str]], ...]:
-    """The formats a normalised number of this length can match, each with its compact regex: a
-    22-digit number is tried against a handful of regexes instead of all 39 (this is the hot path
-    of a large import)."""
+) -> tuple[tuple[TrackingFormat, re.Pattern[str], _Use], ...]:
+    """The formats a normalised number of this length can match, each with its compact regex and
+    the lookups `_match` uses: a 22-digit number is tried against a handful of regexes instead of
+    all 39 (this is the hot path of a large import)."""
     return tuple(
-        (fmt, compact)
+        (fmt, compact, _use(fmt))
         for fmt, compact, (low, high) in _widths()
         if low <= length <= high
         and (for_carrier is None or worth_trying(for_carrier, fmt.courier_code, fmt.format_id))
     )
+
+
+def _use(fmt: TrackingFormat) -> _Use:
+    lookups = tuple(
+        lookup
+        for lookup in fmt.lookups
+        if lookup.name == "Courier" or lookup.name in fmt.required_lookups
+    )
+    return lookups, None if fmt.checksum is None else checksum_function(fmt.checksum)
 
 
 @cache

@@ -95,6 +95,8 @@ def _carrier(given: str, number: str) -> CarrierMatch:
 
 
 def _shipment(number: str, key: str, display: str, findings: list[Finding]) -> Shipment:
+    if not findings:  # the common case: a good number of a known carrier
+        return Shipment(number, key, display, ())
     errors = any(finding.severity is Severity.ERROR for finding in findings)
     return Shipment(number, key, display, tuple(findings), errors)
 

@@ -34,6 +34,24 @@ def test_mod10_of_digits_is_the_weighted_sum_of_every_position() -> None:
         )
 
 
+def test_mod10_of_letters_and_digits_counts_each_letter_as_ord_minus_3() -> None:
+    """UPS serials mix letters and digits: the translated fast path equals the rule per character,
+    for every ASCII character (and a non-ASCII digit, which takes the long way)."""
+    rng = random.Random(131)
+    alphabet = string.ascii_uppercase + string.digits
+    every_ascii = "".join(map(chr, range(128)))
+    for _ in range(3000):
+        pool = rng.choice((alphabet, every_ascii, alphabet + "\u0663"))
+        serial = "".join(rng.choices(pool, k=rng.randint(0, 30)))
+        check = rng.choice(string.digits)
+        evens, odds, reverse = rng.randint(1, 3), rng.randint(1, 3), rng.random() < 0.5
+        expected = _mod10_by_hand(serial, check, evens, odds, reverse)
+        assert (
+            mod10(serial, check, evens_multiplier=evens, odds_multiplier=odds, reverse=reverse)
+            is expected
+        ), serial
+
+
 def _numbers() -> list[str]:
     rng = random.Random(7)
     examples = [n for fmt in load_formats() for n in fmt.valid_examples + fmt.invalid_examples]
