@@ -560,6 +560,14 @@ _ENTRIES: tuple[Entry, ...] = (
         severity=_WARNING,
     ),
     _api(
+        "quantity_column_unknown",
+        "Quantity column not recognised",
+        "Item rows have no quantity column, but another column holds counts above 1.",
+        "Each item counts 1 unless you name the quantity column with --map quantity=COLUMN.",
+        _INPUT,
+        severity=_WARNING,
+    ),
+    _api(
         "duplicate_row",
         "Duplicate row",
         "The row is identical to an earlier one and is counted once.",
@@ -846,6 +854,13 @@ _ENTRIES: tuple[Entry, ...] = (
         "Header without column names",
         "The first line has no column names: only delimiters, or nothing.",
         "Make the first line name the columns, like order,tracking_number,carrier.",
+        _INPUT,
+    ),
+    _api(
+        "no_header_row",
+        "No header row",
+        "no header row: line {line} looks like data.",
+        "Add a header line naming the columns, like order,tracking_number,carrier.",
         _INPUT,
     ),
     _api(

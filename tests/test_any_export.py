@@ -686,3 +686,264 @@ def test_the_shipped_quantity_beats_the_ordered_quantity(
     for document in both(cli, start_sandbox, path):
         assert chosen(document)["quantity"][0] == "Quantity Shipped"
         assert boxes(document) == [([2, 3], "K7M2QX4N", UPS, "UPS", {"TEE": 1, "MUG": 1})]
+
+
+# ---- Reviewed: silent wrong plans (helper h14g) ----
+
+PHONES = ("5125550102", "5125550113", "5125550124")  # each passes a DHL Express check digit
+
+
+def test_named_tracking_column_is_not_overruled_by_check_digit_look_alikes(
+    cli: Cli, start_sandbox: Any, tmp_path: Path
+) -> None:
+    """A `Tracking Number` of a carrier with no public format (GLS) keeps its name against a
+    phone column whose values happen to pass a DHL Express check digit, and against a `Label ID`
+    whose values pass FedEx's: a name match is strong evidence; look-alikes are not proof."""
+    rows = [
+        ["Order Number", "Phone", "Label ID", "Tracking Number", "Carrier"],
+        ["K7M2QX4N", PHONES[0], "986578788811", "ZA8K9RTM", "GLS"],
+        ["P9T4WB2R", PHONES[1], "123456789012", "ZA8K9RTN", "GLS"],
+        ["R8W1FK5Y", PHONES[2], "986578788811", "ZA8K9RTP", "GLS"],
+    ]
+    for document in both(cli, start_sandbox, write_csv(tmp_path / "t.csv", rows)):
+        assert chosen(document)["tracking"] == ("Tracking Number", "by name")
+        assert [box[2] for box in labels(document)] == ["ZA8K9RTM", "ZA8K9RTN", "ZA8K9RTP"]
+    single = [rows[0], ["K7M2QX4N", PHONES[0], "986578788811", "003404341610", "DHL Paket"]]
+    document = from_csv(cli, None, write_csv(tmp_path / "one.csv", single)).json()
+    assert chosen(document)["tracking"] == ("Tracking Number", "by name")
+
+
+def test_named_tracking_column_is_overruled_only_by_enough_proof(cli: Cli, tmp_path: Path) -> None:
+    """A `Tracking #` column of notes (clearly not tracking numbers) gives way to a column proven
+    on three values; proven on one value, it is a real choice and the --map settles it."""
+    rows = [
+        ["Order Number", "Tracking #", "Parcel ref", "Carrier"],
+        ["K7M2QX4N", "left at door", UPS, "UPS"],
+        ["P9T4WB2R", "signed", USPS, "USPS"],
+        ["R8W1FK5Y", "n/a", USPS_2, "USPS"],
+    ]
+    result = from_csv(cli, None, write_csv(tmp_path / "t.csv", rows))
+    assert result.exit_code == 0, result
+    assert chosen(result.json())["tracking"][0] == "Parcel ref"
+    result = from_csv(cli, None, write_csv(tmp_path / "one.csv", rows[:2]))
+    assert result.exit_code == 2, result
+    error = result.json()["error"]
+    assert error["code"] == "ambiguous_column"
+    assert "'Tracking #'" in error["message"]
+    assert "'Parcel ref'" in error["message"]
+
+
+def test_a_tracking_pattern_alone_never_chooses_the_tracking_column(
+    cli: Cli, tmp_path: Path
+) -> None:
+    """Without a tracking alias, a phone column (every 10-digit number fits the DHL Express
+    pattern; these fail its check digit) is not taken: exit 2 naming the --map. On rows whose
+    carrier is stated (GLS), a DHL Express check-digit pass is another carrier's look-alike."""
+    rows = [
+        ["Bestellnummer", "Telefon", "Paket-ID", "Versanddienstleister"],
+        ["K7M2QX4N", "5125550134", "JJD000390007881234567", "DHL Paket"],
+        ["P9T4WB2R", "6045550188", "JJD000390007881234568", "DHL Paket"],
+        ["R8W1FK5Y", "2075550199", "JJD000390007881234569", "DHL Paket"],
+    ]
+    result = from_csv(cli, None, write_csv(tmp_path / "t.csv", rows))
+    assert result.exit_code == 2, result
+    assert result.json()["error"]["code"] == "missing_columns"
+    assert "--map tracking=" in result.stderr
+    gls = [
+        ["Order Number", "Telefon", "Carrier"],
+        *([o, p, "GLS"] for o, p in zip(("K7M2QX4N", "P9T4WB2R", "R8W1FK5Y"), PHONES, strict=True)),
+    ]
+    result = from_csv(cli, None, write_csv(tmp_path / "gls.csv", gls))
+    assert result.exit_code == 2, result
+    assert result.json()["error"]["code"] == "missing_columns"
+
+
+def test_a_file_without_header_row_stops_instead_of_losing_its_first_row(
+    cli: Cli, tmp_path: Path
+) -> None:
+    """Every candidate row is data: the first row is not taken for the header (its label would be
+    dropped silently); exit 2, one line that says to add a header."""
+    rows = [
+        ["K7M2QX4N", USPS, "USPS"],
+        ["P9T4WB2R", USPS_2, "USPS"],
+        ["R8W1FK5Y", UPS, "UPS"],
+    ]
+    result = from_csv(cli, None, write_csv(tmp_path / "t.csv", rows))
+    assert result.exit_code == 2, result
+    assert result.json()["error"]["code"] == "no_header_row"
+    assert result.stderr.strip().splitlines()[-1] == (
+        "error: no header row: line 1 looks like data. "
+        "Add a header line naming the columns, like order,tracking_number,carrier."
+    )
+    dated = [["2026-04-24", "Alex Rivera", "K7M2QX4N", "USPS", USPS, "6.95"]] * 2
+    result = from_csv(cli, None, write_csv(tmp_path / "dated.csv", dated))
+    assert result.exit_code == 2, result
+    assert result.json()["error"]["code"] == "no_header_row"
+
+
+def test_a_row_naming_the_order_column_is_the_header_even_when_a_field_falls_short(
+    cli: Cli, tmp_path: Path
+) -> None:
+    """`Order Number, Parcel No, Courier`: the order and carrier resolve by name, the tracking
+    column by content falls short (3 of 4: DHL Paket's JJD numbers have no public format). That
+    row is still the header: the shortfall is raised there, never handed to the first data row
+    (which would lose that row and plan the others under made-up column names)."""
+    rows = [
+        ["Order Number", "Parcel No", "Courier"],
+        ["QWERTYUI", "JJD000390007881234567", "DHL Paket"],
+        ["K7M2QX4N", USPS, "USPS"],
+        ["P9T4WB2R", USPS_2, "USPS"],
+        ["R8W1FK5Y", UPS, "UPS"],
+    ]
+    result = from_csv(cli, None, write_csv(tmp_path / "t.csv", rows))
+    assert result.exit_code == 2, result
+    error = result.json()["error"]
+    assert error["code"] == "missing_columns"
+    assert error["target"] == "header (line 1)"
+    result = from_csv(cli, None, write_csv(tmp_path / "t.csv", rows), "--map", "tracking=Parcel No")
+    assert result.exit_code == 0, result
+    assert len(result.json()["fulfillments"]) == 4
+
+
+def test_a_row_with_an_order_reference_or_an_item_is_never_a_summary_row(
+    cli: Cli, tmp_path: Path
+) -> None:
+    """`Total Wine & More` is a customer's company, beside its order reference: the row is an
+    order whose tracking number is missing (an error), not a summary row skipped with an info."""
+    rows = [
+        ["Company", "Order Number", "Tracking Number", "Carrier"],
+        ["Total Wine & More", "K7M2QX4N", "", "USPS"],
+        ["Totally Rad LLC", "P9T4WB2R", USPS, "USPS"],
+        ["Total", "", "", ""],
+    ]
+    result = from_csv(cli, None, write_csv(tmp_path / "t.csv", rows))
+    assert result.exit_code == 2, result
+    assert codes(result.json()) == {"missing_tracking": [2], "summary_row": [4]}
+    # An item row without its order (`Tour Poster`, SKU 10024, 1) is not a summary either: the
+    # missing order is said, the item is not dropped in silence.
+    items = [
+        ["Order - Number", "Item - Name", "Item - SKU", "Item - Qty", "Tracking Number", "Carrier"],
+        ["K7M2QX4N", "Classic Tee", "TEE", "1", UPS, "UPS"],
+        ["", "Tour Poster", "10024", "1", "", ""],
+    ]
+    result = from_csv(cli, None, write_csv(tmp_path / "items.csv", items))
+    assert result.exit_code == 2, result
+    assert codes(result.json()) == {"missing_order": [3]}
+
+
+@pytest.mark.parametrize(
+    "status",
+    [
+        "Partially Refunded",
+        "Shipped - Partially Refunded",
+        "Failed to deliver",
+        "Undeliverable",
+        "Address Error - Returned",
+        "Cancelled order item removed",
+    ],
+)
+def test_a_partial_refund_or_a_delivery_failure_is_a_live_label(
+    cli: Cli, tmp_path: Path, status: str
+) -> None:
+    """A partial refund is an order event (an item, the shipping fee), not a voided label; a
+    parcel that could not be delivered or came back was bought and shipped. Only a status that
+    says the label is void, refunded, cancelled, a failed purchase or a test skips the row."""
+    rows = [
+        ["Order Number", "Tracking Number", "Carrier", "Status"],
+        ["K7M2QX4N", UPS, "UPS", status],
+        ["P9T4WB2R", USPS, "USPS", "Refunded"],
+        ["R8W1FK5Y", USPS_2, "USPS", "Error"],
+    ]
+    result = from_csv(cli, None, write_csv(tmp_path / "t.csv", rows))
+    assert result.exit_code == 0, result
+    document = result.json()
+    assert boxes(document) == [([2], "K7M2QX4N", UPS, "UPS", {})]
+    assert codes(document) == {"skipped_row": [3, 4]}
+
+
+def test_the_shipped_quantity_column_is_found_or_its_absence_warned(
+    cli: Cli, start_sandbox: Any, tmp_path: Path
+) -> None:
+    """`Ordered Qty` beside `Shipped Qty`: the shipped one is the quantity, by name. A file whose
+    count column has a name no rule knows (`Shipped`) does not count every item 1 in silence:
+    one warning for the file names the column and the --map."""
+    rows = [
+        ["Order Number", "SKU", "Ordered Qty", "Shipped Qty", "Tracking Number", "Carrier"],
+        ["K7M2QX4N", "TEE", "1", "1", UPS, "UPS"],
+        ["K7M2QX4N", "MUG", "3", "2", UPS, "UPS"],
+    ]
+    for document in both(cli, start_sandbox, write_csv(tmp_path / "t.csv", rows)):
+        assert chosen(document)["quantity"] == ("Shipped Qty", "by name")
+        assert boxes(document) == [([2, 3], "K7M2QX4N", UPS, "UPS", {"TEE": 1, "MUG": 2})]
+    unknown = [
+        ["Order Number", "SKU", "Shipped", "Tracking Number", "Carrier"],
+        ["K7M2QX4N", "TEE", "1", UPS, "UPS"],
+        ["K7M2QX4N", "MUG", "2", UPS, "UPS"],
+    ]
+    document = from_csv(cli, None, write_csv(tmp_path / "u.csv", unknown)).json()
+    warned = [p for p in document["problems"] if p["code"] == "quantity_column_unknown"]
+    assert len(warned) == 1
+    assert "--map quantity='Shipped'" in warned[0]["message"]
+
+
+def test_online_the_shop_decides_between_a_named_decoy_and_an_unnamed_order_column(
+    cli: Cli, start_sandbox: Any, tmp_path: Path
+) -> None:
+    """A 3PL's own `Order ID` (order-shaped, not this shop's) beside `Channel Order` (a name no
+    rule knows, holding the shop's orders): online the shop's orders decide; offline the name
+    stands, as only the shop could tell."""
+    rows = [
+        ["Order ID", "Channel Order", "Tracking Number", "Carrier"],
+        ["SB4K7Q2M", "K7M2QX4N", UPS, "UPS"],
+        ["SB4K7Q3N", "P9T4WB2R", USPS, "USPS"],
+        ["SB4K7Q4P", "R8W1FK5Y", USPS_2, "USPS"],
+    ]
+    path = write_csv(tmp_path / "t.csv", rows)
+    offline = from_csv(cli, None, path).json()
+    assert chosen(offline)["order"] == ("Order ID", "by name")
+    result = from_csv(cli, shop(start_sandbox), path, "--dry-run")
+    assert result.exit_code == 0, result
+    online = result.json()
+    assert chosen(online)["order"] == (
+        "Channel Order",
+        "by content: 3 of 3 values are orders of this shop",
+    )
+    assert [box[1] for box in labels(online)] == ["K7M2QX4N", "P9T4WB2R", "R8W1FK5Y"]
+
+
+@pytest.mark.parametrize("kind", ["Store Credit Replacement", "Label (credit card)"])
+def test_a_type_that_names_a_label_is_a_label_however_it_was_paid(
+    cli: Cli, tmp_path: Path, kind: str
+) -> None:
+    """`credit` names money only when nothing in the type names a label: a replacement shipment
+    paid with store credit was bought and shipped."""
+    rows = [
+        ["Order Number", "Tracking Number", "Carrier", "Type"],
+        ["K7M2QX4N", UPS, "UPS", kind],
+        ["", "", "", "Credit Card Payment"],
+    ]
+    result = from_csv(cli, None, write_csv(tmp_path / "t.csv", rows))
+    assert result.exit_code == 0, result
+    document = result.json()
+    assert boxes(document) == [([2], "K7M2QX4N", UPS, "UPS", {})]
+    assert codes(document) == {"skipped_row": [3]}
+
+
+def test_one_or_two_short_check_digit_passes_never_choose_the_tracking_column(
+    cli: Cli, tmp_path: Path
+) -> None:
+    """Never decide on 1-2 values: a phone number passes a DHL Express check digit one time in
+    seven, so one or two such values choose nothing (exit 2, the --map); a distinctive `1Z...`
+    on one row still does."""
+    for count in (1, 2):
+        rows = [
+            ["Order Number", "Telefon", "Notiz"],
+            *(["K7M2QX4N", phone, "leave at door"] for phone in PHONES[:count]),
+        ]
+        result = from_csv(cli, None, write_csv(tmp_path / "t.csv", rows))
+        assert result.exit_code == 2, result
+        assert result.json()["error"]["code"] == "missing_columns"
+    rows = [["Order Number", "Parcel ref", "Account"], ["K7M2QX4N", UPS, "UPS"]]
+    result = from_csv(cli, None, write_csv(tmp_path / "ups.csv", rows))
+    assert result.exit_code == 0, result
+    assert chosen(result.json())["tracking"][0] == "Parcel ref"

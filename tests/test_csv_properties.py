@@ -81,6 +81,7 @@ def check_run(result: CliResult, data: bytes) -> dict[str, Any] | None:
             "cannot_open_file",
             "missing_columns",
             "empty_header",
+            "no_header_row",
             "duplicate_column",
             "ambiguous_column",
         }

@@ -65,6 +65,7 @@ WARNINGS = {
     "encoding_fallback",
     "ambiguous_packages_offline",
     "multi_box_first",
+    "quantity_column_unknown",
 }
 INFOS = {"skipped_row", "already_fulfilled", "summary_row", "lines_before_header"}
 

@@ -32,6 +32,9 @@ from fwfulfill.tracking.carriers import carrier_from_service
 
 _PROVEN = 0.8  # share of a column's values that must fit for its content alone to choose it
 _BETTER = 0.5  # how much better an unnamed column must fit to beat a named one (a decoy)
+_LONGEST_PHONE = 15  # digits of an E.164 phone number, at most
+_MIN_PROOF = 3  # values a column's content must prove before it overrules a column's name
+_LOOKS_LIKE_A_NUMBER = re.compile(r"^[A-Z0-9]{8,40}$")  # any courier's number, formats known or not
 _CONTENT_FIELDS = ("tracking", "order", "carrier")
 _FIRST_PART = re.compile(r"[,;|\n]")
 _FRIENDLY = re.compile(r"^[A-Z0-9]{8}$")
@@ -85,13 +88,15 @@ def order_shape(value: str) -> tuple[bool, bool]:
     return loose and (hashed or (mixed and bool(_FRIENDLY.match(text)))), loose
 
 
-def tracking_shape(value: str) -> tuple[bool, bool]:
-    """(a courier format whose check digit passes or whose shape names its carrier, any format)."""
+def tracking_shape(value: str, carrier: str | None = None) -> tuple[bool, bool]:
+    """(a courier format whose check digit passes or whose shape names its carrier, any format).
+    `carrier`: the carrier key the row states; another carrier's look-alike (a phone number that
+    passes a DHL Express check digit on a GLS row) is then no evidence."""
     first = _FIRST_PART.split(value, maxsplit=1)[0]
     number = normalize_tracking_number(first)
     if len(number) < 8:
         return False, False
-    matches = identify(number)
+    matches = identify(number, for_carrier=carrier)
     clear = any(m.checksum_ok or m.distinctive for m in matches)
     return clear, bool(matches)
 
@@ -108,14 +113,21 @@ _SHAPES: dict[str, Callable[[str], tuple[bool, bool]]] = {
 }
 
 
-def score(field: str, index: int, alias_rank: int | None, values: Sequence[str]) -> Candidate:
+def score(
+    field: str,
+    index: int,
+    alias_rank: int | None,
+    values: Sequence[str],
+    carriers: Sequence[str | None] = (),
+) -> Candidate:
     shape = _SHAPES[field]
     fits = loose = count = 0
-    for value in values:
+    for at, value in enumerate(values):
         if not value.strip():
             continue
         count += 1
-        clear, roughly = shape(value)
+        stated = carriers[at] if at < len(carriers) else None
+        clear, roughly = tracking_shape(value, stated) if stated else shape(value)
         fits += clear
         loose += roughly
     return Candidate(index, alias_rank, fits, loose, count)
@@ -142,11 +154,14 @@ def choose_columns(
     reasons = dict.fromkeys(overrides or {}, BY_MAP)
     normalized = [normalize_header(header) for header in headers]
     contest: OrderContest | None = None
+    carriers = _stated_carriers(sample, named.indexes.get("carrier"))
     for field in _CONTENT_FIELDS:
         if field in (overrides or {}):
             continue
         taken = {i for f, i in indexes.items() if f != field}
-        candidates = _candidates(field, normalized, sample, taken)
+        candidates = _candidates(
+            field, normalized, sample, taken, carriers if field == "tracking" else []
+        )
         chosen = _decide(
             field, candidates, headers, sample, header_line=header_line, shop_decides=shop_decides
         )
@@ -196,6 +211,24 @@ def _quantity_column(
     return found[0] if len(found) == 1 else None
 
 
+def uncounted_quantity(columns: ColumnMap, sample: Sequence[Sequence[str]]) -> str | None:
+    """Item rows without a quantity column beside an unused column of small whole numbers, some
+    above 1 (`Shipped`, or both `Ordered Qty` and `Shipped Qty`): that column's name, for a
+    warning, since every item then counts 1."""
+    indexes = columns.indexes
+    if "quantity" in indexes or not ("sku" in indexes or "variant" in indexes):
+        return None
+    taken = set(indexes.values())
+    sample = [row for row in sample if not is_summary_row(row)]
+    for index, header in enumerate(columns.headers):
+        values = [v.strip() for v in column_values(sample, index) if v.strip()]
+        if index in taken or not values or not all(_SMALL_WHOLE.match(v) for v in values):
+            continue
+        if any(float(v) > 1 for v in values):
+            return header
+    return None
+
+
 _SKU_SHAPE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$")
 
 
@@ -219,21 +252,35 @@ def _sku_by_its_name(
     return found[0] if len(found) == 1 else None
 
 
+def _stated_carriers(sample: Sequence[Sequence[str]], index: int | None) -> list[str | None]:
+    """Per sampled row, the carrier key its carrier column (by name or --map) states, if known."""
+    if index is None:
+        return []
+    found = [carrier_from_service(value.strip()) for value in column_values(sample, index)]
+    return [carrier.key if carrier is not None else None for carrier in found]
+
+
 def _candidates(
-    field: str, normalized: Sequence[str], sample: Sequence[Sequence[str]], taken: set[int]
+    field: str,
+    normalized: Sequence[str],
+    sample: Sequence[Sequence[str]],
+    taken: set[int],
+    carriers: Sequence[str | None],
 ) -> list[Candidate]:
     ranks = {normalize_header(alias): rank for rank, alias in enumerate(ALIASES[field])}
     other_names = {
         normalize_header(a) for f, aliases in ALIASES.items() if f != field for a in aliases
     }
     named = [i for i, name in enumerate(normalized) if name in ranks and i not in taken]
-    found = [score(field, i, ranks[normalized[i]], column_values(sample, i)) for i in named]
+    found = [
+        score(field, i, ranks[normalized[i]], column_values(sample, i), carriers) for i in named
+    ]
     if field != "order" and any(c.quality >= _PROVEN for c in found):
         return found  # a good named column: the others need not be read
     for index, name in enumerate(normalized):
         if index in taken or index in named or name in other_names:
             continue  # a column named for another field is not a candidate for this one
-        found.append(score(field, index, None, column_values(sample, index)))
+        found.append(score(field, index, None, column_values(sample, index), carriers))
     return found
 
 
@@ -250,6 +297,8 @@ def _decide(
     unnamed = sorted((c for c in candidates if not c.named and c.values), key=lambda c: -c.quality)
     proven = [c for c in unnamed if c.quality >= _PROVEN]
     best_named = named[0] if named else None
+    if field == "tracking" and best_named is not None:
+        return _named_tracking(best_named, named, proven, headers, sample, header_line=header_line)
     if best_named is not None and (not proven or proven[0].quality < best_named.quality + _BETTER):
         rivals = [c for c in named[1:] if _rival(field, c, best_named, sample)]
         if field == "order" and rivals:
@@ -261,14 +310,28 @@ def _decide(
                 header_line=header_line,
                 shop_decides=shop_decides,
             )
+        if field == "order" and shop_decides:
+            # Online, an unnamed column of order-shaped values (`Channel Order`) may hold the
+            # shop's orders where the named one is a tool's own id: the shop decides, and the
+            # name stands when the shop cannot tell them apart.
+            unnamed_rivals = [c for c in unnamed if _differs(field, c, best_named, sample)]
+            if unnamed_rivals:
+                return _order_contest(
+                    best_named,
+                    unnamed_rivals,
+                    headers,
+                    sample,
+                    header_line=header_line,
+                    shop_decides=shop_decides,
+                    refuse=False,
+                )
         settled = len(named) > 1 and best_named.quality > named[1].quality
         reason = _content_reason(field, best_named, "by name and content") if settled else BY_NAME
         return best_named.index, reason, None
     if not proven:
-        loose = [c for c in unnamed if c.loose_quality >= _PROVEN]
-        if field != "tracking" or len(loose) != 1:
-            return None
-        proven = loose
+        return None  # a pattern alone (no check digit, no distinctive shape) proves nothing
+    if field == "tracking" and not _enough_proof(proven[0], sample):
+        return None  # one or two check-digit passes: a phone number passes one time in ten
     rivals = [c for c in proven[1:] if _rival(field, c, proven[0], sample)]
     if field == "order":
         return _order_contest(
@@ -277,6 +340,66 @@ def _decide(
     if rivals:
         raise _ambiguous(field, [proven[0].index, rivals[0].index], headers, header_line, "")
     return proven[0].index, _content_reason(field, proven[0], "by content"), None
+
+
+def _named_tracking(
+    best_named: Candidate,
+    named: list[Candidate],
+    proven: list[Candidate],
+    headers: Sequence[str],
+    sample: Sequence[Sequence[str]],
+    *,
+    header_line: int,
+) -> tuple[int, str, OrderContest | None]:
+    """A column named for the tracking number keeps it (its carrier may have no public format:
+    GLS, DHL Paket) unless its values clearly are not tracking numbers and another column's are,
+    proven on enough values; a named column that is not believable against one proven on too few
+    values is a real choice, refused with the --map that settles it."""
+    challenger = proven[0] if proven else None
+    values = [v for v in column_values(sample, best_named.index) if v.strip()]
+    believable = sum(1 for v in values if _plausible_number(v))
+    if challenger is not None and values and believable / len(values) < 1 - _PROVEN:
+        if challenger.fits >= _MIN_PROOF:
+            return challenger.index, _content_reason("tracking", challenger, "by content"), None
+        raise _ambiguous("tracking", [best_named.index, challenger.index], headers, header_line, "")
+    settled = len(named) > 1 and best_named.quality > named[1].quality
+    reason = _content_reason("tracking", best_named, "by name and content") if settled else BY_NAME
+    return best_named.index, reason, None
+
+
+def _enough_proof(chosen: Candidate, sample: Sequence[Sequence[str]]) -> bool:
+    """Content alone chooses the tracking column on at least _MIN_PROOF values, or on fewer when
+    each is strong (`1Z...`, an S10 number, a 22-digit USPS number): a short check digit is weak."""
+    if chosen.fits >= _MIN_PROOF:
+        return True
+    values = [v for v in column_values(sample, chosen.index) if v.strip()]
+    return all(_strong(v) for v in values)
+
+
+def _strong(value: str) -> bool:
+    """A shape that names its carrier, or a check digit that passes on a number longer than any
+    phone number (E.164 stops at 15 digits): not something else that happens to fit."""
+    number = normalize_tracking_number(_FIRST_PART.split(value, maxsplit=1)[0])
+    long = len(number) > _LONGEST_PHONE
+    return any(m.distinctive or (m.checksum_ok and long) for m in identify(number))
+
+
+def _plausible_number(value: str) -> bool:
+    """Could be some courier's tracking number (letters and digits, at least one digit, 8 to 40
+    characters), whether or not its format is known."""
+    number = normalize_tracking_number(_FIRST_PART.split(value, maxsplit=1)[0])
+    return bool(_LOOKS_LIKE_A_NUMBER.match(number)) and any(c.isdigit() for c in number)
+
+
+def _differs(
+    field: str, other: Candidate, best: Candidate, sample: Sequence[Sequence[str]]
+) -> bool:
+    """`other` is proven by its content and says something else than `best`."""
+    if other.quality < _PROVEN:
+        return False
+    same = _SAME[field]
+    ours = [same(v) for v in column_values(sample, best.index)]
+    return ours != [same(v) for v in column_values(sample, other.index)]
 
 
 def _rival(field: str, other: Candidate, best: Candidate, sample: Sequence[Sequence[str]]) -> bool:
@@ -308,9 +431,10 @@ def _order_contest(
     *,
     header_line: int,
     shop_decides: bool,
+    refuse: bool = True,
 ) -> tuple[int, str, OrderContest | None]:
     refusal = None
-    if rivals:
+    if rivals and refuse:
         indexes = [best.index, rivals[0].index]
         note = _SHOP_NOTE if shop_decides else _OFFLINE_NOTE
         refusal = _ambiguous("order", indexes, headers, header_line, note)
@@ -322,7 +446,7 @@ def _order_contest(
         {c.index: tuple(v for v in column_values(sample, c.index) if v.strip()) for c in members},
         refusal,
     )
-    if best.named and not rivals:
+    if best.named and (not rivals or not refuse):
         return best.index, BY_NAME, contest
     reason = _content_reason("order", best, "by content")
     if not shop_decides:

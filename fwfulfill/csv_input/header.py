@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from fwfulfill.csv_input.columns import BY_MAP, BY_NAME, ColumnMap
+from fwfulfill.csv_input.columns import BY_MAP, BY_NAME, ColumnMap, map_columns
 from fwfulfill.csv_input.content import (
     OrderContest,
     choose_columns,
@@ -46,11 +46,16 @@ def locate_header(
         for position, row in enumerate(source.head)
         if sum(1 for cell in row.cells if cell.strip()) >= 2
     ]
+    first_is_data = False
     for position in _within_search(source, candidates):
         found = _try(source, position, overrides, shop_decides)
-        if found is not None:
+        if isinstance(found, HeaderFound):
             source.use_header(position)
             return found
+        first_is_data = first_is_data or (found == _DATA and position == candidates[0])
+    if first_is_data:  # no row names the columns: the file has no header, and the first row
+        line = source.head[candidates[0]].line  # is not to be lost as one
+        raise InputError("no_header_row", fields={"line": line})
     source.use_header(0)
     return _columns(source, 0, overrides, shop_decides)
 
@@ -62,18 +67,37 @@ def _within_search(source: CsvFile, candidates: list[int]) -> list[int]:
     return [position for position in candidates if position <= limit]
 
 
+_DATA = "data"  # `_try`: the row is data, not a header
+
+
 def _try(
     source: CsvFile, position: int, overrides: Mapping[str, str] | None, shop_decides: bool
-) -> HeaderFound | None:
+) -> HeaderFound | str | None:
+    """The row's columns when it is the header; `_DATA` when it is a data row; None otherwise."""
     try:
         found = _columns(source, position, overrides, shop_decides)
     except InputError as error:
-        if error.code in _NOT_THE_HEADER:
+        if error.code in _NOT_THE_HEADER and not _names_a_required_field(
+            source, position, overrides
+        ):
             return None
-        raise  # this row is the header, and its columns are ambiguous: say so
+        raise  # this row is the header (its columns are ambiguous, or one is missing): say so
     if _data_taken_for_header(source, position, found.columns):
-        return None
+        return _DATA
     return found
+
+
+def _names_a_required_field(
+    source: CsvFile, position: int, overrides: Mapping[str, str] | None
+) -> bool:
+    """The row names the order or the tracking column (an alias, or --map): it is the header,
+    whatever else it lacks; a later row, data, must not be taken for it."""
+    header = tuple(cell.strip().lstrip("\ufeff") for cell in source.head[position].cells)
+    try:
+        named = map_columns(header, overrides, require=False)
+    except InputError:
+        return False
+    return any(field in named.indexes for field in ("order", "tracking"))
 
 
 def _data_taken_for_header(source: CsvFile, position: int, columns: ColumnMap) -> bool:

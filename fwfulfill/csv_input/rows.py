@@ -98,7 +98,7 @@ class RowReader:
             if number and why != "not a label":
                 self._dead.setdefault(number, row.line)
             return
-        if not cell.get("tracking", "").strip() and is_summary_row(cells):
+        if not cell.get("tracking", "").strip() and is_summary_row(cells, _order_or_item(cell)):
             self._note(problem("summary_row", "a summary row, not an order: skipped.", [row.line]))
             return
         fingerprint = hash(tuple(map(str.strip, cells)))
@@ -298,3 +298,8 @@ def read_rows(rows: Iterable[CsvRow], columns: ColumnMap) -> RowsReading:
     for row in rows:
         reader.add(row)
     return reader.finish()
+
+
+def _order_or_item(cell: dict[str, str]) -> str:
+    """The row's order, SKU or variant cell, whichever is filled: such a row is not a summary."""
+    return cell.get("order", "").strip() or cell.get("sku", "").strip() or cell.get("variant", "")

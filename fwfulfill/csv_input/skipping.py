@@ -23,10 +23,13 @@ _NOT_LIVE = {
     "test": "a test label",
 }
 # Words of a tracking status: the label was bought and is moving, whatever failed on the way
-# ("Failed Attempt", "Delivery failed" are deliveries, not failed purchases).
+# ("Failed Attempt", "Delivery failed", "Failed to deliver" are deliveries, not failed purchases;
+# a parcel `Returned` to its sender was shipped). Any word with `deliver` in it counts too.
 _IN_DELIVERY = frozenset(
-    {"attempt", "attempted", "delivery", "delivered", "transit", "exception", "pickup", "sender"}
+    {"attempt", "attempted", "transit", "exception", "pickup", "sender", "returned"}
 )
+# Words that put a refund or a cancellation on part of the order, not on the label.
+_PARTIAL = frozenset({"partial", "partially", "part", "item", "items"})
 _WORD = re.compile(r"[a-z]+")
 _SUMMARY = re.compile(r"^\s*(grand\s+)?(sub)?totals?\b|^\s*(summe|gesamt)\b", re.IGNORECASE)
 
@@ -35,12 +38,13 @@ _SUMMARY = re.compile(r"^\s*(grand\s+)?(sub)?totals?\b|^\s*(summe|gesamt)\b", re
 def status_not_live(status: str) -> str:
     """What a status cell says against the label ("voided", "failed"...), or ""."""
     words = _WORD.findall(status.lower())
-    if any(word in _IN_DELIVERY for word in words):
-        return ""
+    if any(word in _IN_DELIVERY or "deliver" in word for word in words):
+        return ""  # `Failed to deliver`, `Undeliverable`: a label that was bought and shipped
+    partial = any(word in _PARTIAL for word in words)
     for word in words:
         found = _NOT_LIVE.get(word)
-        if found:
-            return found
+        if found and not (partial and found in {"refunded", "cancelled"}):
+            return found  # a partial refund or an item cancelled is of the order: the label lives
     return ""
 
 
@@ -49,10 +53,15 @@ _NOT_A_LABEL = frozenset(
     {"deposit", "payment", "credit", "adjustment", "fee", "funds", "topup", "reload", "transfer"}
 )
 
+# Words of a type that name a label whatever else it says.
+_A_LABEL = frozenset({"label", "labels", "shipment", "replacement", "postage", "reship"})
+
 
 def type_not_label(kind: str) -> str:
     """ "not a label" when a transaction's type names money rather than a label, else ""."""
     words = _WORD.findall(kind.lower())
+    if any(word in _A_LABEL for word in words):
+        return ""  # `Store Credit Replacement`, `Label (credit card)`: a label, however paid
     return "not a label" if any(word in _NOT_A_LABEL for word in words) else ""
 
 
@@ -61,11 +70,13 @@ _LABEL = re.compile(r"^[A-Za-z][A-Za-z ()/:.-]*$")
 _FIGURE = re.compile(r"^[$€£]?\s*-?[0-9][0-9.,]{0,8}\s*%?$")
 
 
-def is_summary_row(cells: Sequence[str]) -> bool:
+def is_summary_row(cells: Sequence[str], order: str = "") -> bool:
     """`Total ...` first, one label cell (with a space: not an order) padded with empties, or a
-    worded label (lower case in it: not an order reference) followed only by short figures."""
+    worded label (lower case in it: not an order reference) followed only by short figures.
+    `order`: the row's order cell; a value there other than the label itself makes it an order
+    (`Total Wine & More` in a company column beside its order reference)."""
     filled = [cell.strip() for cell in cells if cell.strip()]
-    if not filled:
+    if not filled or (order.strip() and order.strip() != filled[0]):
         return False
     if _SUMMARY.match(filled[0]):
         return True

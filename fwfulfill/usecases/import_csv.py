@@ -13,7 +13,12 @@ from typing import IO
 
 from fwfulfill.api.models import Order
 from fwfulfill.csv_input.columns import ColumnMap
-from fwfulfill.csv_input.content import OrderContest, items_by_shop, settle_order
+from fwfulfill.csv_input.content import (
+    OrderContest,
+    items_by_shop,
+    settle_order,
+    uncounted_quantity,
+)
 from fwfulfill.csv_input.decode import SAMPLE_ROWS, CsvFile, CsvFormat, open_source
 from fwfulfill.csv_input.header import locate_header
 from fwfulfill.csv_input.rows import RowsReading, read_rows
@@ -125,7 +130,21 @@ def _read_rows(source: CsvFile, columns: ColumnMap) -> CsvReading:
         rows.problems.insert(0, _header_problem(skipped, source.header_line))
     if source.format.fell_back:
         rows.problems.insert(0, _encoding_problem())
+    counts = uncounted_quantity(columns, source.sample(SAMPLE_ROWS))
+    if counts is not None:
+        rows.problems.append(_quantity_problem(counts, source.header_line))
     return CsvReading(rows, columns, source)
+
+
+def _quantity_problem(column: str, header_line: int) -> InputProblem:
+    return InputProblem(
+        problem(
+            "quantity_column_unknown",
+            f"no quantity column, but column {column[:40]!r} holds counts above 1: every item "
+            f"counts 1 unless you add --map quantity={column[:40]!r}.",
+            [header_line],
+        )
+    )
 
 
 def _header_problem(skipped: list[int], header_line: int) -> InputProblem:
