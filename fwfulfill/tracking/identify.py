@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from fwfulfill.tracking.carrier_formats import S10_POSTS, distinctive_rule, worth_trying
@@ -13,9 +13,17 @@ from fwfulfill.tracking.checksums import checksum_function
 from fwfulfill.tracking.courier_data import Lookup, TrackingFormat, load_formats
 
 try:  # the regex parser: `re._parser` since Python 3.11, `sre_parse` before
+    from re import _constants as _regex_constants  # type: ignore[attr-defined]
     from re import _parser as _regex_parser  # type: ignore[attr-defined]
 except ImportError:  # pragma: no cover - Python 3.10
+    import sre_constants as _regex_constants
     import sre_parse as _regex_parser
+
+_REPEATS = tuple(
+    getattr(_regex_constants, name)
+    for name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
+    if hasattr(_regex_constants, name)
+)
 
 # Numbers copied from web pages carry zero-width characters, which are not whitespace.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
@@ -123,7 +131,7 @@ def identify(number: str, *, for_carrier: str | None = None) -> list[FormatMatch
     normalized = normalize_tracking_number(number)
     if not normalized:
         return []
-    candidates = _candidates(len(normalized), for_carrier)
+    candidates = _plausible(len(normalized), normalized[:2], for_carrier)
     return [
         match
         for fmt, pattern, use in candidates
@@ -145,6 +153,121 @@ def _candidates(
         if low <= length <= high
         and (for_carrier is None or worth_trying(for_carrier, fmt.courier_code, fmt.format_id))
     )
+
+
+@lru_cache(maxsize=4096)
+def _plausible(
+    length: int, head: str, for_carrier: str | None
+) -> tuple[tuple[TrackingFormat, re.Pattern[str], _Use], ...]:
+    """The formats of `_candidates` that a number of this length beginning with `head` (its first
+    two characters) can match: a 22-digit USPS number starting 94 is not tried against the regexes
+    that need 92, 420 or GM at that length. Only what certainly cannot match is left out (see
+    `_shapes`), so `identify` finds the same matches."""
+    return tuple(
+        candidate
+        for candidate in _candidates(length, for_carrier)
+        if _may_start_with(_shapes(candidate[1]), length, head)
+    )
+
+
+# A way a regex can match: the length of the text and the characters allowed at each of its first
+# (up to) two positions (None: any character).
+_Shape = tuple[int, tuple[frozenset[str] | None, ...]]
+_HEAD = 2
+_MAX_SHAPES = 4096  # a regex with more ways than this is tried on every number of its lengths
+_WIDEST_RANGE = 512  # a character class wider than this counts as any character
+_NO_SHAPE: frozenset[_Shape] = frozenset({(0, ())})
+
+
+class _Unknown(Exception):
+    """A regex construct `_shapes` does not follow: the regex is tried on every number."""
+
+
+def _may_start_with(shapes: frozenset[_Shape] | None, length: int, head: str) -> bool:
+    if shapes is None:
+        return True
+    return any(
+        size == length
+        and all(
+            allowed is None or char in allowed for allowed, char in zip(first, head, strict=True)
+        )
+        for size, first in shapes
+    )
+
+
+@cache
+def _shapes(pattern: re.Pattern[str]) -> frozenset[_Shape] | None:
+    """Every (length, first characters) a text the regex fully matches can have, or None when the
+    regex has a construct this does not follow (unbounded repeats, back references, ignored
+    case). Lookarounds and anchors are left out, which can only add shapes, never lose one."""
+    if pattern.flags & re.IGNORECASE:
+        return None
+    try:
+        return _sequence(_regex_parser.parse(pattern.pattern, pattern.flags))
+    except _Unknown:
+        return None
+
+
+def _concat(left: frozenset[_Shape], right: frozenset[_Shape]) -> frozenset[_Shape]:
+    joined = frozenset(
+        (size + more, (first + then)[:_HEAD]) for size, first in left for more, then in right
+    )
+    if len(joined) > _MAX_SHAPES:
+        raise _Unknown
+    return joined
+
+
+def _sequence(items: Any) -> frozenset[_Shape]:
+    shapes = _NO_SHAPE
+    for op, av in items:
+        shapes = _concat(shapes, _item(op, av))
+    return shapes
+
+
+def _item(op: Any, av: Any) -> frozenset[_Shape]:
+    constants = _regex_constants
+    if op is constants.LITERAL:
+        return frozenset({(1, (frozenset({chr(av)}),))})
+    if op in (constants.ANY, constants.NOT_LITERAL):
+        return frozenset({(1, (None,))})
+    if op is constants.IN:
+        return frozenset({(1, (_characters(av),))})
+    if op in (constants.AT, constants.ASSERT, constants.ASSERT_NOT):
+        return _NO_SHAPE  # zero-width
+    if op is constants.SUBPATTERN:
+        _group, add_flags, _del_flags, items = av
+        if add_flags & re.IGNORECASE:
+            raise _Unknown
+        return _sequence(items)
+    if op is constants.BRANCH:
+        return frozenset().union(*(_sequence(items) for items in av[1]))
+    if op in _REPEATS:
+        low, high, items = av
+        if high is constants.MAXREPEAT:
+            raise _Unknown
+        once, times = _sequence(items), _NO_SHAPE
+        shapes: set[_Shape] = set()
+        for count in range(high + 1):
+            if count >= low:
+                shapes |= times
+            if count < high:
+                times = _concat(times, once)
+        return frozenset(shapes)
+    if op is getattr(constants, "ATOMIC_GROUP", None):
+        return _sequence(av)
+    raise _Unknown
+
+
+def _characters(members: Any) -> frozenset[str] | None:
+    characters: set[str] = set()
+    for op, av in members:
+        if op is _regex_constants.LITERAL:
+            characters.add(chr(av))
+        elif op is _regex_constants.RANGE and av[1] - av[0] <= _WIDEST_RANGE:
+            characters.update(map(chr, range(av[0], av[1] + 1)))
+        else:  # a category (\d matches other scripts' digits too), a negation, a wide range
+            return None
+    return frozenset(characters)
 
 
 def _use(fmt: TrackingFormat) -> _Use:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from fwfulfill.api.client import ApiClient, EventSink, RetryPolicy, Timeouts, Transport
+from fwfulfill.api.client import ApiClient, EventSink, RetryPolicy, Timeouts
 from fwfulfill.api.models import Shop
 from fwfulfill.api.ratelimit import RateLimiter
 from fwfulfill.auth.config import describe_shop
@@ -21,6 +21,7 @@ from fwfulfill.sending.ledger import Ledger
 from fwfulfill.sending.run_lock import exclusive_run
 
 if TYPE_CHECKING:
+    from fwfulfill.api.client import Transport
     from fwfulfill.auth.credentials import Credentials
 
 
