@@ -13,7 +13,7 @@ from rich.table import Table
 from fwfulfill.cli.streams import Output, is_terminal
 from fwfulfill.error_codes import counted
 from fwfulfill.errors import InputError
-from fwfulfill.planning.plan import Plan, PlannedFulfillment, Status
+from fwfulfill.planning.plan import Plan, PlannedFulfillment, Status, items_text
 
 SAMPLE_SIZE = 5
 
@@ -46,7 +46,7 @@ def customers(to_send: list[PlannedFulfillment]) -> int:
 
 def items_summary(planned: PlannedFulfillment) -> str:
     """`TEE-BLK-M x2, MUG x1`: the items on one line."""
-    return ", ".join(f"{item.sku or item.variant_id} x{item.quantity}" for item in planned.items)
+    return items_text((item.sku or item.variant_id, item.quantity) for item in planned.items)
 
 
 def preview(plan: Plan, shop_label: str) -> list[str | Table]:

@@ -14,6 +14,7 @@ from typing import Any
 
 from fwfulfill.cli.streams import Output
 from fwfulfill.errors import InputError
+from fwfulfill.planning.plan import items_text
 
 # The commands (as `fwfulfill COMMAND`) that print a list; `orders` has one (`orders list`).
 CSV_COMMANDS = frozenset({"from-csv", "history", "orders", "template"})
@@ -57,8 +58,8 @@ def refuse_csv(command: str) -> InputError:
 
 def items_cell(items: Iterable[Json]) -> str:
     """`TEE-BLK-M x2, MUG-11OZ x1`: every item (SKU, else variant id, else name) and quantity."""
-    return ", ".join(
-        f"{item.get('sku') or item.get('variantId') or item.get('name') or '?'} x{item['quantity']}"
+    return items_text(
+        (item.get("sku") or item.get("variantId") or item.get("name") or "?", item["quantity"])
         for item in items
     )
 

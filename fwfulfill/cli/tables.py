@@ -22,7 +22,7 @@ from rich.text import Text
 
 from fwfulfill.api.models import Order
 from fwfulfill.error_codes import Severity, counted, lookup
-from fwfulfill.planning.plan import Plan, PlannedFulfillment, Problem, Status
+from fwfulfill.planning.plan import Plan, PlannedFulfillment, Problem, Status, item_text
 from fwfulfill.sending.ledger import LedgerEntry, LedgerEvent, LedgerState
 
 _Item = TypeVar("_Item")
@@ -171,7 +171,7 @@ class Items:
     `TEE-BLK-M x2, MUG-11OZ x1`; narrower, `TEE-BLK-M x2, +1 more`; narrowest, `TEE-BLK-M x2 +1`."""
 
     def __init__(self, items: Iterable[tuple[str, int]]) -> None:
-        parts = [f"{label} x{quantity}" for label, quantity in items]
+        parts = [item_text(label, quantity) for label, quantity in items]
         self.forms = _item_forms(parts)
 
     def __str__(self) -> str:

@@ -117,6 +117,16 @@ class PlannedFulfillment:
         }
 
 
+def item_text(label: str, quantity: int) -> str:
+    """`TEE-BLK-M x2`: one item and its quantity, as every list fwfulfill prints writes it."""
+    return f"{label} x{quantity}"
+
+
+def items_text(items: Iterable[tuple[str, int]]) -> str:
+    """`TEE-BLK-M x2, MUG-11OZ x1`: items and quantities on one line."""
+    return ", ".join(item_text(label, quantity) for label, quantity in items)
+
+
 def status_counts(fulfillments: Iterable[PlannedFulfillment]) -> Counter[str]:
     """How many fulfillments are in each status."""
     return Counter(f.status.value for f in fulfillments)

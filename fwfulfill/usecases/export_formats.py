@@ -20,6 +20,7 @@ from fwfulfill.api.models import Order
 from fwfulfill.atomic_file import check_writable, open_text_atomically, resolve_target
 from fwfulfill.csv_cells import GuardedWriter
 from fwfulfill.errors import InputError
+from fwfulfill.planning.plan import items_text
 from fwfulfill.usecases.export_columns import GENERIC_COLUMNS
 from fwfulfill.usecases.export_orders import ExportItem, ExportOrder
 
@@ -117,7 +118,7 @@ def item_ounces(item: ExportItem) -> str:
 
 def items_summary(found: ExportOrder) -> str:
     """`TEE-BLK-M x2, MUG-11OZ x1`: what goes in the box, for a packing note or rubber stamp."""
-    return ", ".join(f"{item.sku or item.name} x{item.quantity}" for item in found.items)
+    return items_text((item.sku or item.name, item.quantity) for item in found.items)
 
 
 def _generic(found: ExportOrder, item: ExportItem | None) -> list[str]:
