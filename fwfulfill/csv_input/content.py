@@ -26,7 +26,7 @@ from fwfulfill.csv_input.columns import (
 )
 from fwfulfill.csv_input.skipping import is_summary_row
 from fwfulfill.errors import InputError
-from fwfulfill.planning.parse_input import is_uuid
+from fwfulfill.planning.parse_input import is_friendly_id, is_uuid
 from fwfulfill.tracking import identify, normalize_tracking_number
 from fwfulfill.tracking.carriers import carrier_from_service
 
@@ -38,7 +38,6 @@ _LOOKS_LIKE_A_NUMBER = re.compile(r"^[A-Z0-9]{8,40}$")  # any courier's number, 
 _CONTENT_FIELDS = ("tracking", "order", "carrier")
 _FIRST_PART = re.compile(r"[,;|\n]")
 _FRIENDLY = re.compile(r"^[A-Z0-9]{8}$")
-_FRIENDLY_ANY = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,63}$")
 _WORDS = {"tracking": "tracking numbers", "carrier": "known carriers"}
 
 
@@ -55,10 +54,6 @@ class Candidate:
     @property
     def quality(self) -> float:
         return self.fits / self.values if self.values else 0.0
-
-    @property
-    def loose_quality(self) -> float:
-        return self.loose / self.values if self.values else 0.0
 
     @property
     def named(self) -> bool:
@@ -83,7 +78,7 @@ def order_shape(value: str) -> tuple[bool, bool]:
     text = text.removeprefix("#").strip().upper()
     if is_uuid(text):
         return True, True
-    loose = bool(_FRIENDLY_ANY.match(text))
+    loose = is_friendly_id(text)
     mixed = any(c.isdigit() for c in text) and any(c.isalpha() for c in text)
     return loose and (hashed or (mixed and bool(_FRIENDLY.match(text)))), loose
 

@@ -26,6 +26,12 @@ def is_uuid(text: str) -> bool:
     return bool(_UUID.match(text.strip()))
 
 
+def is_friendly_id(upper: str) -> bool:
+    """Whether upper-cased text is shaped as a friendly id may be (what `parse_order_reference`
+    accepts as one)."""
+    return bool(_FRIENDLY_ID.match(upper))
+
+
 @dataclass(frozen=True, slots=True)
 class OrderReference:
     """An order as the user named it: by UUID (`id`) or by friendly id."""
@@ -70,7 +76,7 @@ def parse_order_reference(text: str, target: str | None = None) -> OrderReferenc
             "digits).",
             target=target,
         )
-    if not _FRIENDLY_ID.match(upper):
+    if not is_friendly_id(upper):
         raise InputError(
             "invalid_order_reference",
             f"{cleaned!r} is neither an order UUID nor a friendly id.",

@@ -14,7 +14,6 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
 
 from fwfulfill.api.models import Order
 from fwfulfill.atomic_file import check_writable, open_text_atomically, resolve_target
@@ -326,7 +325,3 @@ def write_export(text: str, path: Path, *, excel: bool) -> None:
     customers' names and addresses."""
     with open_text_atomically(path, encoding="utf-8-sig" if excel else "utf-8", newline="") as out:
         out.write(text)
-
-
-def write_export_stream(text: str, stream: TextIO, *, excel: bool) -> None:
-    stream.write(("\ufeff" if excel else "") + text)
