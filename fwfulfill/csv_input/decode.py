@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, NamedTuple
 
 from fwfulfill.csv_cells import GUARD, unguard_row
 from fwfulfill.errors import InputError
@@ -38,8 +38,9 @@ SAMPLE_ROWS = 200  # data rows read ahead for telling columns by content
 HEAD_ROWS = HEADER_SEARCH + SAMPLE_ROWS
 
 
-@dataclass(frozen=True)
-class CsvRow:
+class CsvRow(NamedTuple):
+    """One row as read (a tuple: one is made per row of a large file)."""
+
     line: int  # physical line the row starts on (header = 1)
     cells: tuple[str, ...]
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from fwfulfill.csv_input.columns import ColumnMap
 from fwfulfill.csv_input.decode import CsvRow
@@ -33,6 +34,10 @@ _SPLIT_TRACKING = re.compile(r"[,;|\n]+")
 _TRUE = frozenset({"true", "yes", "1", "y"})
 _SKIP_FIELDS = ("status", "refund_status", "is_return", "test", "type")
 _Cells = dict[str, str]  # field name -> the row's text for it (absent when no column maps it)
+# The fields `RowReader` reads of every row, in the order of `_Read`.
+_READ_FIELDS = ("order", "tracking", "carrier", "service", "sku", "variant", "quantity")
+# A row's cells for `_READ_FIELDS`: blank where no column maps the field.
+_Read = tuple[str, str, str, str, str, str, str]
 _MAX_SHARED_ITEMS = 4096  # distinct (SKU, variant, quantity) references shared, at most
 
 
@@ -69,9 +74,14 @@ class RowReader:
 
     def __init__(self, columns: ColumnMap) -> None:
         self._columns = columns
-        self._fields = tuple(columns.indexes.items())
-        self._has_skip_columns = any(name in columns.indexes for name in _SKIP_FIELDS)
-        self._has_quantity = "quantity" in columns.indexes
+        indexes = columns.indexes
+        self._fields = tuple(indexes.items())
+        self._has_skip_columns = any(name in indexes for name in _SKIP_FIELDS)
+        self._has_quantity = "quantity" in indexes
+        # The cells a row needs, fetched in one call: a field no column maps reads the blank
+        # that `add` puts after the row's cells (index -1).
+        self._width = max(indexes.values(), default=-1) + 1
+        self._get = itemgetter(*(indexes.get(name, -1) for name in _READ_FIELDS))
         self._boxes: dict[tuple[str, str], _Box] = {}
         # Tracking numbers a not-live row names (a refund row repeating its label's number).
         self._dead: dict[str, int] = {}
@@ -90,15 +100,13 @@ class RowReader:
     def add(self, row: CsvRow) -> None:
         self._reading.rows += 1
         cells = row.cells
-        width = len(cells)
-        cell = {name: cells[index] for name, index in self._fields if index < width}
-        if self._has_skip_columns and (why := not_live(cell)):
-            self._note(problem("skipped_row", f"{why}: not a live label, skipped.", [row.line]))
-            number = normalize_tracking_number(cell.get("tracking", ""))
-            if number and why != "not a label":
-                self._dead.setdefault(number, row.line)
+        if len(cells) < self._width:  # rows handed over unpadded (the decoder pads its own)
+            cells = cells + ("",) * (self._width - len(cells))
+        read: _Read = self._get((*cells, ""))
+        if self._has_skip_columns and self._skipped(row, cells):
             return
-        if not cell.get("tracking", "").strip() and is_summary_row(cells, _order_or_item(cell)):
+        order_text, tracking = read[0], read[1]
+        if not tracking.strip() and is_summary_row(cells, _order_or_item(read)):
             self._note(problem("summary_row", "a summary row, not an order: skipped.", [row.line]))
             return
         fingerprint = hash(tuple(map(str.strip, cells)))
@@ -108,21 +116,33 @@ class RowReader:
             )
             return
         self._seen.add(fingerprint)
-        text = cell.get("order", "")
         last = self._last_order
-        if last is not None and last[0] == text:
+        if last is not None and last[0] == order_text:
             order = last[1]
         else:
             try:
-                order = parse_order_reference(text)
+                order = parse_order_reference(order_text)
             except InputError as error:
                 self._note(self._row_problem(error, row.line, "order"))
                 return
-            self._last_order = (text, order)
-        self._add_for_order(row, cell, order)
+            self._last_order = (order_text, order)
+        self._add_for_order(row.line, read, order)
 
-    def _add_for_order(self, row: CsvRow, cell: _Cells, order: OrderReference) -> None:
-        text = cell.get("tracking", "")
+    def _skipped(self, row: CsvRow, cells: tuple[str, ...]) -> bool:
+        """Whether the row is a label that is not live (noted, and its number remembered)."""
+        width = len(cells)
+        cell = {name: cells[index] for name, index in self._fields if index < width}
+        why = not_live(cell)
+        if not why:
+            return False
+        self._note(problem("skipped_row", f"{why}: not a live label, skipped.", [row.line]))
+        number = normalize_tracking_number(cell.get("tracking", ""))
+        if number and why != "not a label":
+            self._dead.setdefault(number, row.line)
+        return True
+
+    def _add_for_order(self, line: int, read: _Read, order: OrderReference) -> None:
+        text = read[1]
         if text.isalnum():  # one number, no separator: the common case
             numbers = [text]
         else:
@@ -133,9 +153,9 @@ class RowReader:
             if not numbers:
                 numbers = [""]  # reported as missing_tracking by the label check
         try:
-            items = self._items(cell)
+            items = self._items(read[4], read[5], read[6])
         except InputError as error:
-            found = self._row_problem(error, row.line, error.target or "quantity", order)
+            found = self._row_problem(error, line, error.target or "quantity", order)
             self._note(found, order)
             return
         if len(numbers) > 1 and items:
@@ -144,13 +164,14 @@ class RowReader:
                     "ambiguous_packages",
                     f"{len(numbers)} tracking numbers in one cell with items: fwfulfill cannot "
                     "tell which items went in which box.",
-                    [row.line],
+                    [line],
                     str(order),
                 ),
                 order,
             )
             return
-        carrier, service = cell.get("carrier", ""), cell.get("service", "")
+        carrier, service = read[2], read[3]
+        boxes = self._boxes
         for raw_number in numbers:
             asked = (carrier, raw_number, service)
             last = self._last_label
@@ -159,18 +180,18 @@ class RowReader:
             else:
                 label = _label(carrier, raw_number, service)
                 self._last_label = (asked, label)
-            if label.findings and not self._label_usable(label, row.line, order):
+            if label.findings and not self._label_usable(label, line, order):
                 continue
             key = (order.key, label.tracking_number)
-            box = self._boxes.get(key)
+            box = boxes.get(key)
             if box is None:
-                box = self._boxes[key] = _Box(order, label)
+                box = boxes[key] = _Box(order, label)
             box.items.extend(items)
-            box.lines.append(row.line)
+            box.lines.append(line)
             if not items:
                 if box.itemless_lines is None:
                     box.itemless_lines = []
-                box.itemless_lines.append(row.line)
+                box.itemless_lines.append(line)
 
     def _label_usable(self, label: Shipment, line: int, order: OrderReference) -> bool:
         for finding in label.findings:
@@ -178,11 +199,11 @@ class RowReader:
             self._note(problem(finding.code, message, [line], str(order), finding.severity), order)
         return not label.has_errors
 
-    def _items(self, cell: _Cells) -> tuple[ItemReference, ...]:
-        sku, variant = cell.get("sku", "").strip(), cell.get("variant", "").strip()
+    def _items(self, sku: str, variant: str, quantity_cell: str) -> tuple[ItemReference, ...]:
+        sku, variant = sku.strip(), variant.strip()
         if not sku and not variant:
             return ()  # shape B: the whole box
-        quantity_text = cell.get("quantity", "") if self._has_quantity else None
+        quantity_text = quantity_cell if self._has_quantity else None
         key = (sku, variant, quantity_text or "")
         known = self._item_refs.get(key)
         if known is not None and quantity_text is not None:
@@ -300,6 +321,6 @@ def read_rows(rows: Iterable[CsvRow], columns: ColumnMap) -> RowsReading:
     return reader.finish()
 
 
-def _order_or_item(cell: dict[str, str]) -> str:
+def _order_or_item(read: _Read) -> str:
     """The row's order, SKU or variant cell, whichever is filled: such a row is not a summary."""
-    return cell.get("order", "").strip() or cell.get("sku", "").strip() or cell.get("variant", "")
+    return read[0].strip() or read[4].strip() or read[5]
