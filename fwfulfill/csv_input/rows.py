@@ -254,24 +254,25 @@ class RowReader:
             reading.problems.append(InputProblem(merged, order))
         boxes, self._boxes = self._boxes, {}
         self._seen = set()
-        for box in boxes.values():
-            dead_at = self._dead.get(box.label.tracking_number)
-            if dead_at is not None:
-                reading.problems.append(InputProblem(_dead_box(box, dead_at), box.order))
+        dead, drafts, problems = self._dead, reading.drafts, reading.problems
+        for key in list(boxes):
+            box = boxes.pop(key)  # its lists are freed as its draft is made, not after the last
+            label = box.label
+            if dead and (dead_at := dead.get(label.tracking_number)) is not None:
+                problems.append(InputProblem(_dead_box(box, dead_at), box.order))
                 continue
-            if box.items and box.itemless_lines:
-                reading.problems.append(InputProblem(_mixed_box(box), box.order))
-            reading.drafts.append(
+            if box.itemless_lines and box.items:
+                problems.append(InputProblem(_mixed_box(box), box.order))
+            drafts.append(
                 Draft(
-                    order=box.order,
-                    tracking_number=box.label.tracking_number,
-                    tracking_company=box.label.tracking_company,
-                    carrier_key=box.label.carrier_key,
-                    items=tuple(box.items),
-                    lines=tuple(box.lines),
+                    box.order,
+                    label.tracking_number,
+                    label.tracking_company,
+                    label.carrier_key,
+                    tuple(box.items),
+                    tuple(box.lines),
                 )
             )
-            box.items, box.lines = [], []  # freed as the drafts are made, not after the last one
         return reading
 
 

@@ -724,6 +724,7 @@ def offline_plan(
             errors_by_order.setdefault(found.order.key, found.problem)
     # Items are immutable and repeat across boxes (a few SKUs and quantities): one of each.
     shared_items: dict[ItemReference, PlannedItem] = {}
+    fulfillments = plan.fulfillments
     for draft in drafts:
         items: list[PlannedItem] = []
         for ref in draft.items:
@@ -733,13 +734,15 @@ def offline_plan(
                 if len(shared_items) < _MAX_SHARED_ITEMS:
                     shared_items[ref] = item
             items.append(item)
-        planned = draft.planned(draft.order.order_id, draft.order.friendly_id, items)
-        blocking = errors_by_order.get(draft.order.key)
-        if blocking is not None:
-            planned.status = Status.BLOCKED
-            planned.error_code = blocking.code
-            planned.error_message = blocking.message
-        plan.fulfillments.append(planned)
+        order = draft.order
+        planned = draft.planned(order.order_id, order.friendly_id, items)
+        if errors_by_order:
+            blocking = errors_by_order.get(order.key)
+            if blocking is not None:
+                planned.status = Status.BLOCKED
+                planned.error_code = blocking.code
+                planned.error_message = blocking.message
+        fulfillments.append(planned)
     _warn_shared_tracking(plan)  # needs no order: the file alone says it
     return plan
 
