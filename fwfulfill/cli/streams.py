@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from enum import Enum
 from functools import cached_property
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from fwfulfill.constants import ENV_NO_COLOR
 
@@ -65,15 +65,27 @@ def _element_encoder() -> Callable[[Any], str]:
 _PROBE = {"a": [1, 2.5, None, True, False], "b": {"c": 'caf\u00e9 "q" \n'}, "d": [], "e": {}}
 
 
+@runtime_checkable
+class EncodesElements(Protocol):
+    """An array value that writes its elements' JSON itself (`plan.FulfillmentsJson`): each text
+    is what `json.dumps` writes for the element its iteration gives."""
+
+    def texts(self) -> Iterator[str]: ...
+
+
 def _write_array(write: Callable[[str], object], elements: Iterator[Any]) -> None:
     """`[a,b,...]` as `json.dumps` writes each element, separated by a bare comma, written in
     batches so a plan of 100,000 elements never exists as one string."""
-    encode = _element_encoder()
+    if isinstance(elements, EncodesElements):
+        texts = elements.texts()
+    else:
+        encode = _element_encoder()
+        texts = map(encode, elements)
     write("[")
     batch: list[str] = []
     separator = ""
-    for element in elements:
-        batch.append(encode(element))
+    for text in texts:
+        batch.append(text)
         if len(batch) == _BATCH:
             write(separator + ",".join(batch))
             batch.clear()
