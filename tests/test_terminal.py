@@ -119,6 +119,24 @@ def test_the_question_shows_what_will_reach_customers_and_no_sends_nothing(
     assert posted(shop) == 0
 
 
+def test_the_columns_line_never_breaks_a_column_name_at_80_columns(start_sandbox: Any) -> None:
+    """ShipStation's names (`Shipment - Tracking Number`) do not fit one line at 80 columns
+    together: each column then gets a line of its own rather than being wrapped at a space."""
+    shop = start_sandbox()
+    screen = run_in_terminal(["from-csv", str(EXAMPLE), "--dry-run", "--offline"], _env(shop), None)
+    assert screen.exit_code == 0, screen.text
+    lines = screen.text.splitlines()
+    for chosen in (
+        "order = 'Order - Number'",
+        "tracking = 'Shipment - Tracking Number'",
+        "service = 'Shipment - Service'",
+        "sku = 'Item - SKU'",
+        "quantity = 'Item - Qty'",
+    ):
+        assert any(chosen in line for line in lines), (chosen, screen.text)
+    assert all(len(line) <= 80 for line in lines), screen.text
+
+
 def test_yes_at_the_question_sends_with_a_progress_bar(start_sandbox: Any) -> None:
     shop = start_sandbox()
     screen = run_in_terminal(["from-csv", str(EXAMPLE)], _env(shop), answer="y")

@@ -145,12 +145,12 @@ def _show_plan(output: Output, plan: Plan, *, title: str) -> None:
         output.data_fields(plan.json_fields())
         return
     if plan.columns:
-        used = ", ".join(
+        used = [
             f"{chosen['field']} = {chosen['column']!r}"
             + ("" if chosen["reason"] == "by name" else f" ({chosen['reason']})")
             for chosen in plan.columns
-        )
-        output.info(f"Columns (by name unless said): {used}")
+        ]
+        output.info_items("Columns (by name unless said):", used)
     _say_multi_box(output, plan)
     if output.csv_mode:  # the rows are the data; the problems are talk, on stderr
         write_plan(output, (f.to_json() for f in plan.fulfillments))

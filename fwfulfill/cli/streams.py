@@ -268,6 +268,19 @@ class Output:
     def info(self, message: str) -> None:
         self.err.print(_escape(message))
 
+    def info_items(self, title: str, items: Sequence[str]) -> None:
+        """`title a, b, c` on one line when it fits the screen, else the title and then one item
+        per line: an item (a column's name) is never broken across two lines."""
+        from rich.cells import cell_len
+
+        line = f"{title} {', '.join(items)}"
+        if not items or cell_len(line) <= self.err.width:
+            self.info(line)
+            return
+        self.info(title)
+        for item in items:
+            self.info(f"  {item}")
+
     def success(self, message: str) -> None:
         self.err.print(f"[green]{_escape(message)}[/green]")
 
