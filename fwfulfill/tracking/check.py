@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from fwfulfill.constants import MAX_LABEL_LENGTH
 from fwfulfill.error_codes import Severity
@@ -18,14 +18,19 @@ from fwfulfill.tracking.carrier_formats import (
     has_formats,
     issues,
 )
-from fwfulfill.tracking.carriers import carrier_by_key
+from fwfulfill.tracking.carriers import all_carriers, carrier_by_key
 from fwfulfill.tracking.excel import (
     EXCEL_SIGNIFICANT_DIGITS,
     looks_like_scientific_notation,
     looks_rounded_by_excel,
     with_lost_zeros_restored,
 )
-from fwfulfill.tracking.identify import FormatMatch, identify, normalize_tracking_number
+from fwfulfill.tracking.identify import (
+    FormatMatch,
+    identify,
+    identify_normalized,
+    normalize_tracking_number,
+)
 
 # Letters and digits as on every label, and inner hyphens: LaserShip's 1LS7 numbers end in -1.
 _TRACKING_CHARACTERS = re.compile(r"[A-Z0-9]+(?:-[A-Z0-9]+)*")
@@ -33,15 +38,15 @@ _CANADA_POST_DIGITS = 16  # the numeric Canada Post format; Excel drops its lead
 _TEXT_HINT = "Re-export the file with the tracking column formatted as Text."
 
 
-@dataclass(frozen=True)
-class Finding:
+# Immutable records, built for every label of a large file: named tuples cost a third of a frozen
+# dataclass to build.
+class Finding(NamedTuple):
     code: str  # a catalogue code
     severity: Severity
     message: str
 
 
-@dataclass(frozen=True)
-class TrackingCheck:
+class TrackingCheck(NamedTuple):
     number: str  # normalised: what is sent
     inferred_carrier: (
         str | None
@@ -235,6 +240,12 @@ def _passes(carrier_key: str, matches: tuple[FormatMatch, ...]) -> bool:
     return not _carrier_findings("", carrier_key, matches)
 
 
+# The known carriers whose numbers the courier data can check (a fixed set).
+_CHECKABLE: frozenset[str] = frozenset(
+    carrier.key for carrier in all_carriers() if has_formats(carrier.key)
+)
+
+
 def check_tracking(number: str, carrier_key: str | None) -> TrackingCheck:
     """Check a tracking number against its carrier's key; `None` means no carrier was given.
 
@@ -242,15 +253,21 @@ def check_tracking(number: str, carrier_key: str | None) -> TrackingCheck:
     `fwfulfill.tracking.carriers` does not know (pass `other` for a carrier name it does not know)
     gets only the Excel and character checks, as do carriers without a public number format.
     """
-    normalized = normalize_tracking_number(number)
-    problem = _text_problem(number, normalized)
+    return check_normalized(number, normalize_tracking_number(number), carrier_key)
+
+
+def check_normalized(raw: str, normalized: str, carrier_key: str | None) -> TrackingCheck:
+    """`check_tracking` of `raw`, whose `normalize_tracking_number` the caller has already made."""
+    problem = _text_problem(raw, normalized)
     if problem is not None:
         return TrackingCheck(normalized, None, (problem,))
-    known = carrier_key if carrier_key is not None and carrier_by_key(carrier_key) else None
-    checkable = known if known is not None and has_formats(known) else None
-    matches = identify(normalized, for_carrier=checkable)
+    # Without a text problem the number is letters, digits and inner hyphens, upper case: normal
+    # already, so `identify` would find it unchanged by normalising again.
+    checkable = carrier_key if carrier_key in _CHECKABLE else None
+    matches = identify_normalized(normalized, checkable)
     if checkable is not None and _passes(checkable, tuple(matches)):
         return TrackingCheck(normalized, None, ())
+    known = carrier_key if carrier_key is not None and carrier_by_key(carrier_key) else None
     damage = _excel_damage(normalized, known, matches)
     if damage is not None:
         return TrackingCheck(normalized, None, (damage,))

@@ -7,12 +7,12 @@ spelling, the tracking-number checks, and a carrier inferred only from a distinc
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from fwfulfill.api.models import carrier_text_problem
 from fwfulfill.error_codes import Severity
-from fwfulfill.tracking import Finding, check_tracking, normalize_tracking_number
+from fwfulfill.tracking import Finding, normalize_tracking_number
 from fwfulfill.tracking.carriers import (
     OTHER,
     CarrierMatch,
@@ -21,10 +21,10 @@ from fwfulfill.tracking.carriers import (
     needs_number,
     normalize_carrier,
 )
+from fwfulfill.tracking.check import check_normalized
 
 
-@dataclass(frozen=True, slots=True)
-class Shipment:
+class Shipment(NamedTuple):  # built for every label: a named tuple is the cheapest immutable record
     tracking_number: str  # normalised: exactly what is sent
     carrier_key: str  # canonical key, or "other"
     tracking_company: str  # what is sent as trackingCompany ("" when no carrier could be found)
@@ -42,13 +42,13 @@ def shipment(
     refused = _carrier_text_problem(given) if given else None
     if refused is not None:
         # Only the number's own problems besides: no carrier is inferred for a refused one.
-        check = check_tracking(number_text, OTHER)
+        check = check_normalized(number_text, number, OTHER)
         findings = [Finding("invalid_carrier", Severity.ERROR, refused), *check.findings]
         return _shipment(check.number, OTHER, "", findings)
     match = _carrier(given, number) if given else None
     if match is None and service_text and service_text.strip():
         match = carrier_from_service(service_text, number)
-    check = check_tracking(number_text, match.key if match else None)
+    check = check_normalized(number_text, number, match.key if match else None)
     findings.extend(check.findings)
     if match is None and check.inferred_carrier is not None:
         inferred = carrier_by_key(check.inferred_carrier)
