@@ -127,3 +127,30 @@ def test_mod10_of_a_rule_is_mod10_with_the_rule_s_constants(rule: dict[str, obje
                 serial, digit, evens_multiplier=evens, odds_multiplier=odds, reverse=reverse
             )
             assert check(serial, digit) is expected, (serial, digit)
+
+
+@pytest.mark.parametrize("rule", _MOD10_RULES, ids=str)
+def test_mod10_of_a_rule_sums_serials_of_every_length_exactly(rule: dict[str, object]) -> None:
+    """Serials of digits are summed without a loop up to 28 digits: at the largest sums and
+    differences of the positions (all nines, nines at every other place) and at every length
+    from 0 to 40, every check digit gets `mod10`'s answer."""
+    check = checksum_function(rule)
+    evens, odds = (
+        int(str(rule.get("evens_multiplier", 1))),
+        int(str(rule.get("odds_multiplier", 1))),
+    )
+    reverse = bool(rule.get("reverse", False))
+    rng = random.Random(28)
+    serials = [digit * size for digit in "09" for size in range(41)]
+    serials += [("90" * 21)[:size] for size in range(41)] + [
+        ("09" * 21)[:size] for size in range(41)
+    ]
+    serials += [
+        "".join(rng.choices(string.digits, k=size)) for size in range(41) for _ in range(60)
+    ]
+    for serial in serials:
+        for digit in string.digits:
+            expected = mod10(
+                serial, digit, evens_multiplier=evens, odds_multiplier=odds, reverse=reverse
+            )
+            assert check(serial, digit) is expected, (serial, digit)
