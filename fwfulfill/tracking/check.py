@@ -69,7 +69,7 @@ def _text_problem(raw: str, number: str) -> Finding | None:
         return Finding("missing_tracking", Severity.ERROR, "The tracking number is empty.")
     if raw.isascii() and raw.isalnum() and len(number) <= MAX_LABEL_LENGTH:
         # Plain letters and digits: not Excel notation (no `.,+`), nothing but label characters.
-        return _placeholder_problem(raw, number)
+        return _placeholder_problem(raw) if _is_placeholder(number) else None
     if looks_like_scientific_notation(raw):
         message = (
             f"{raw.strip()} is Excel's scientific notation: the real digits are lost. {_TEXT_HINT}"
@@ -86,14 +86,12 @@ def _text_problem(raw: str, number: str) -> Finding | None:
             f"{raw.strip()!r} has characters no tracking number uses (only letters and digits)."
         )
         return Finding("invalid_tracking", Severity.ERROR, message)
-    return _placeholder_problem(raw, number)
+    return _placeholder_problem(raw) if _is_placeholder(number) else None
 
 
-def _placeholder_problem(raw: str, number: str) -> Finding | None:
-    if _is_placeholder(number):
-        message = f"{raw.strip()!r} is a placeholder, not a tracking number: fill in the real one."
-        return Finding("invalid_tracking", Severity.ERROR, message)
-    return None
+def _placeholder_problem(raw: str) -> Finding:
+    message = f"{raw.strip()!r} is a placeholder, not a tracking number: fill in the real one."
+    return Finding("invalid_tracking", Severity.ERROR, message)
 
 
 # What spreadsheets hold before a label exists. No carrier's number is this short, only letters, or
@@ -104,12 +102,11 @@ _PLACEHOLDER_WORDS = frozenset({"TBD", "TBA", "PENDING", "NONE", "NULL", "UNKNOW
 
 def _is_placeholder(number: str) -> bool:
     plain = number.replace("-", "")
-    return (
-        len(plain) < _MIN_LENGTH
-        or plain.isalpha()
-        or plain in _PLACEHOLDER_WORDS
-        or (plain.isdigit() and plain.count(plain[0]) == len(plain))  # one digit repeated
-    )
+    if len(plain) < _MIN_LENGTH or plain.isalpha():
+        return True
+    if plain.isdigit():  # then not one of the words
+        return plain.count(plain[0]) == len(plain)  # one digit repeated
+    return plain in _PLACEHOLDER_WORDS
 
 
 def _validates(carrier_key: str | None, matches: Sequence[FormatMatch]) -> bool:
@@ -253,26 +250,34 @@ def check_tracking(number: str, carrier_key: str | None) -> TrackingCheck:
     `fwfulfill.tracking.carriers` does not know (pass `other` for a carrier name it does not know)
     gets only the Excel and character checks, as do carriers without a public number format.
     """
-    return check_normalized(number, normalize_tracking_number(number), carrier_key)
+    normalized = normalize_tracking_number(number)
+    return TrackingCheck(normalized, *findings_of(number, normalized, carrier_key))
 
 
-def check_normalized(raw: str, normalized: str, carrier_key: str | None) -> TrackingCheck:
-    """`check_tracking` of `raw`, whose `normalize_tracking_number` the caller has already made."""
+_CLEAN: tuple[None, tuple[Finding, ...]] = (None, ())
+
+
+def findings_of(
+    raw: str, normalized: str, carrier_key: str | None
+) -> tuple[str | None, tuple[Finding, ...]]:
+    """The `inferred_carrier` and `findings` of `check_tracking(raw, carrier_key)`, whose
+    `normalize_tracking_number(raw)` the caller has already made (its `number`)."""
     problem = _text_problem(raw, normalized)
     if problem is not None:
-        return TrackingCheck(normalized, None, (problem,))
+        return None, (problem,)
     # Without a text problem the number is letters, digits and inner hyphens, upper case: normal
     # already, so `identify` would find it unchanged by normalising again.
     checkable = carrier_key if carrier_key in _CHECKABLE else None
     matches = identify_normalized(normalized, checkable)
     if checkable is not None and _passes(checkable, tuple(matches)):
-        return TrackingCheck(normalized, None, ())
+        return _CLEAN
     known = carrier_key if carrier_key is not None and carrier_by_key(carrier_key) else None
     damage = _excel_damage(normalized, known, matches)
     if damage is not None:
-        return TrackingCheck(normalized, None, (damage,))
+        return None, (damage,)
     if carrier_key is None:
-        return _inferred(normalized, matches)
+        inferred = _inferred(normalized, matches)
+        return inferred.inferred_carrier, inferred.findings
     if known is None or not has_formats(known):
-        return TrackingCheck(normalized, None, ())
-    return TrackingCheck(normalized, None, _carrier_findings(normalized, known, matches))
+        return _CLEAN
+    return None, _carrier_findings(normalized, known, matches)

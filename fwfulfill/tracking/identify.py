@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cache, lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from fwfulfill.tracking.carrier_formats import DISTINCTIVE_FORMATS, S10_POSTS, worth_trying
 from fwfulfill.tracking.checksums import checksum_function
@@ -29,8 +28,7 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
 _WHITESPACE = re.compile(r"\s+")
 
 
-@dataclass(frozen=True)
-class FormatMatch:
+class FormatMatch(NamedTuple):  # immutable; a named tuple hashes at C speed (see check._passes)
     courier_code: str  # of the courier data ("usps", "s10", "dhl"...), not a carrier key
     format_id: str
     format_name: str
@@ -50,6 +48,8 @@ def normalize_tracking_number(raw: str) -> str:
 
 def _match(fmt: TrackingFormat, use: _Use, number: str, found: re.Match[str]) -> FormatMatch | None:
     """`use`: what of the format `_match` needs, prepared once (see `_Use`)."""
+    if use.plain is not None:  # no lookups, no distinctive rule: only the check digit varies
+        return use.plain[_checksum_ok(fmt, use, found)]
     # The number is normalised (no whitespace anywhere), so neither is any group of it; a group
     # that matched nothing (None or "") counts as absent. Only the groups used are fetched.
     issuer = None
@@ -70,21 +70,24 @@ def _match(fmt: TrackingFormat, use: _Use, number: str, found: re.Match[str]) ->
             carrier_key = rule.carrier_key or S10_POSTS.get(_group(found, "CountryCode") or "")
         else:
             rule = None
-    checksum_ok = None
-    check = use.check
-    if check is not None:
-        # An empty group counts as absent, as in the courier data's own implementations.
-        serial = found[use.serial] if use.serial else None
-        check_digit = found[use.check_digit] if use.check_digit else None
-        if not serial or not check_digit:
-            checksum_ok = False
-        else:
-            if fmt.serial_prefix is not None:
-                serial = fmt.serial_prefix.apply(serial)
-            checksum_ok = check(serial, check_digit)
+    checksum_ok = _checksum_ok(fmt, use, found)
     key = (fmt.courier_code, fmt.format_id, checksum_ok, rule is not None, carrier_key, issuer)
     known = _MATCHES.get(key)
     return known if known is not None else _format_match(key, fmt.name)
+
+
+def _checksum_ok(fmt: TrackingFormat, use: _Use, found: re.Match[str]) -> bool | None:
+    """None when the format has no check digit."""
+    if use.check is None:
+        return None
+    # An empty group counts as absent, as in the courier data's own implementations.
+    serial = found[use.serial] if use.serial else None
+    check_digit = found[use.check_digit] if use.check_digit else None
+    if not serial or not check_digit:
+        return False
+    if fmt.serial_prefix is not None:
+        serial = fmt.serial_prefix.apply(serial)
+    return use.check(serial, check_digit)
 
 
 def _group(found: re.Match[str], name: str) -> str | None:
@@ -95,9 +98,10 @@ def _group(found: re.Match[str], name: str) -> str | None:
 class _Use:
     """What `_match` needs of a format besides the format, prepared once: the lookups whose answer
     it uses (UPS's 23 service types are not), the check-digit function, the names of the serial and
-    check-digit groups when the regex has them, and the format's distinctive-format rule."""
+    check-digit groups when the regex has them, the format's distinctive-format rule, and for a
+    plain format its matches."""
 
-    __slots__ = ("check", "check_digit", "lookups", "rule", "serial")
+    __slots__ = ("check", "check_digit", "lookups", "plain", "rule", "serial")
 
     def __init__(self, fmt: TrackingFormat, pattern: re.Pattern[str]) -> None:
         self.lookups = tuple(
@@ -110,6 +114,13 @@ class _Use:
         self.serial = "SerialNumber" if "SerialNumber" in names else None
         self.check_digit = "CheckDigit" if "CheckDigit" in names else None
         self.rule = DISTINCTIVE_FORMATS.get(fmt.format_id)
+        # A format without lookups or a distinctive rule has one match per check-digit verdict.
+        self.plain: dict[bool | None, FormatMatch] | None = None
+        if not (self.lookups or fmt.required_lookups or self.rule):
+            self.plain = {
+                ok: FormatMatch(fmt.courier_code, fmt.format_id, fmt.name, ok, False)
+                for ok in (True, False, None)
+            }
 
 
 # A match is immutable and says the same of every number of its kind: one object per kind.
@@ -151,12 +162,14 @@ def identify(number: str, *, for_carrier: str | None = None) -> list[FormatMatch
 def identify_normalized(normalized: str, for_carrier: str | None = None) -> list[FormatMatch]:
     """`identify` of a number that is already normalised and not empty (normalising it again would
     change nothing): the checks' own path, which has normalised it once already."""
-    return [
-        match
-        for fmt, pattern, use in _plausible(len(normalized), normalized[:2], for_carrier)
-        if (found := pattern.fullmatch(normalized)) is not None
-        and (match := _match(fmt, use, normalized, found)) is not None
-    ]
+    matches = []
+    for fmt, pattern, use in _plausible(len(normalized), normalized[:2], for_carrier):
+        found = pattern.fullmatch(normalized)
+        if found is not None:
+            match = _match(fmt, use, normalized, found)
+            if match is not None:
+                matches.append(match)
+    return matches
 
 
 @cache

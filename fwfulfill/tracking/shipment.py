@@ -21,7 +21,7 @@ from fwfulfill.tracking.carriers import (
     needs_number,
     normalize_carrier,
 )
-from fwfulfill.tracking.check import check_normalized
+from fwfulfill.tracking.check import findings_of
 
 
 class Shipment(NamedTuple):  # built for every label: a named tuple is the cheapest immutable record
@@ -36,26 +36,29 @@ def shipment(
     carrier_text: str | None, number_text: str, *, service_text: str | None = None
 ) -> Shipment:
     """Normalise and check one label; `service_text` names the carrier when no carrier is given."""
-    number = normalize_tracking_number(number_text)
-    findings: list[Finding] = []
+    number = normalize_tracking_number(number_text)  # the number checked and sent
     given = (carrier_text or "").strip()
-    refused = _carrier_text_problem(given) if given else None
-    if refused is not None:
-        # Only the number's own problems besides: no carrier is inferred for a refused one.
-        check = check_normalized(number_text, number, OTHER)
-        findings = [Finding("invalid_carrier", Severity.ERROR, refused), *check.findings]
-        return _shipment(check.number, OTHER, "", findings)
-    match = _carrier(given, number) if given else None
-    if match is None and service_text and service_text.strip():
+    match = None
+    if given:
+        refused, match = _carrier_text(given)
+        if refused is not None:
+            # Only the number's own problems besides: no carrier is inferred for a refused one.
+            _, found = findings_of(number_text, number, OTHER)
+            return _shipment(number, OTHER, "", [_refused(refused), *found])
+        if match is None:
+            match = normalize_carrier(given, number)
+    elif service_text and service_text.strip():
         match = carrier_from_service(service_text, number)
-    check = check_normalized(number_text, number, match.key if match else None)
-    findings.extend(check.findings)
-    if match is None and check.inferred_carrier is not None:
-        inferred = carrier_by_key(check.inferred_carrier)
+    inferred_key, found = findings_of(number_text, number, match.key if match else None)
+    if match is not None and match.known and not found:
+        return Shipment(number, match.key, match.display, ())  # the common case
+    findings = list(found)
+    if match is None and inferred_key is not None:
+        inferred = carrier_by_key(inferred_key)
         if inferred is not None:
             match = normalize_carrier(inferred.display, number)
     if match is None:
-        if not check.has_errors:
+        if not any(finding.severity is Severity.ERROR for finding in found):
             findings.append(
                 Finding(
                     "missing_carrier",
@@ -63,7 +66,7 @@ def shipment(
                     "No carrier is given for this tracking number.",
                 )
             )
-        return _shipment(check.number, OTHER, "", findings)
+        return _shipment(number, OTHER, "", findings)
     if not match.known:
         findings.append(
             Finding(
@@ -72,26 +75,22 @@ def shipment(
                 f"carrier {match.display!r} is not one fwfulfill knows; it is sent as written.",
             )
         )
-    return _shipment(check.number, match.key, match.display, findings)
+    return _shipment(number, match.key, match.display, findings)
 
 
 @lru_cache(maxsize=1024)
-def _carrier_text_problem(given: str) -> str | None:
-    # A file repeats a handful of carrier texts on every row: each is judged once.
-    return carrier_text_problem(given)
+def _carrier_text(given: str) -> tuple[str | None, CarrierMatch | None]:
+    """Why the carrier text is refused (or None), and the carrier it names whatever the number:
+    None when the number decides (a bare "DHL", see `normalize_carrier`). A file repeats a handful
+    of carrier texts on every row: each is judged once."""
+    refused = carrier_text_problem(given)
+    if refused is not None or needs_number(given):
+        return refused, None
+    return None, normalize_carrier(given)
 
 
-@lru_cache(maxsize=1024)
-def _carrier_for_text(given: str) -> CarrierMatch | None:
-    """The carrier a text names whatever the number, or None when the number decides (a bare
-    "DHL", see `normalize_carrier`): the same answer for every number, so kept per text."""
-    match = normalize_carrier(given)
-    return None if needs_number(given) else match
-
-
-def _carrier(given: str, number: str) -> CarrierMatch:
-    match = _carrier_for_text(given)
-    return match if match is not None else normalize_carrier(given, number)
+def _refused(reason: str) -> Finding:
+    return Finding("invalid_carrier", Severity.ERROR, reason)
 
 
 def _shipment(number: str, key: str, display: str, findings: list[Finding]) -> Shipment:
