@@ -67,7 +67,8 @@ def _text_problem(raw: str, number: str) -> Finding | None:
     """What makes the text unusable whatever the carrier: empty, Excel notation, odd characters."""
     if not number:
         return Finding("missing_tracking", Severity.ERROR, "The tracking number is empty.")
-    if raw.isascii() and raw.isalnum() and len(number) <= MAX_LABEL_LENGTH:
+    # (An ASCII text's bytes say what its characters say, and are quicker to ask.)
+    if raw.isascii() and raw.encode().isalnum() and len(number) <= MAX_LABEL_LENGTH:
         # Plain letters and digits: not Excel notation (no `.,+`), nothing but label characters.
         return _placeholder_problem(raw) if _is_placeholder(number) else None
     if looks_like_scientific_notation(raw):
@@ -104,8 +105,8 @@ def _is_placeholder(number: str) -> bool:
     plain = number.replace("-", "")
     if len(plain) < _MIN_LENGTH or plain.isalpha():
         return True
-    if plain.isdigit():  # then not one of the words
-        return plain.count(plain[0]) == len(plain)  # one digit repeated
+    if plain.encode().isdigit() if plain.isascii() else plain.isdigit():  # not one of the words
+        return not plain.strip(plain[0])  # one digit repeated
     return plain in _PLACEHOLDER_WORDS
 
 

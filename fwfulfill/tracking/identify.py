@@ -40,8 +40,10 @@ class FormatMatch(NamedTuple):  # immutable; a named tuple hashes at C speed (se
 
 def normalize_tracking_number(raw: str) -> str:
     """Trimmed, without any inner whitespace or Excel's leading `'` text marker, upper-cased."""
-    if raw.isascii() and raw.isalnum() and raw == raw.upper():
-        return raw  # already normal: the common case, checked at C speed
+    if raw.isascii():  # then its bytes say the same as its characters, and are quicker to ask
+        plain = raw.encode()
+        if plain.isalnum() and plain == plain.upper():
+            return raw  # already normal: the common case
     text = raw.translate(_INVISIBLE).strip().removeprefix("'")
     return _WHITESPACE.sub("", text).upper()
 
