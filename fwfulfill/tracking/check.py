@@ -252,7 +252,9 @@ def check_tracking(number: str, carrier_key: str | None) -> TrackingCheck:
     gets only the Excel and character checks, as do carriers without a public number format.
     """
     normalized = normalize_tracking_number(number)
-    return TrackingCheck(normalized, *findings_of(number, normalized, carrier_key))
+    inferred_carrier, findings = findings_of(number, normalized, carrier_key)
+    # tuple.__new__ is what TrackingCheck() runs, without its Python-level call.
+    return tuple.__new__(TrackingCheck, (normalized, inferred_carrier, findings))
 
 
 _CLEAN: tuple[None, tuple[Finding, ...]] = (None, ())

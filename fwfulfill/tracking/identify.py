@@ -167,10 +167,14 @@ def identify_normalized(normalized: str, for_carrier: str | None = None) -> list
     matches = []
     for fmt, pattern, use in _plausible(len(normalized), normalized[:2], for_carrier):
         found = pattern.fullmatch(normalized)
-        if found is not None:
-            match = _match(fmt, use, normalized, found)
-            if match is not None:
-                matches.append(match)
+        if found is None:
+            continue
+        if use.plain is not None:  # `_match` of a plain format, without the call
+            matches.append(use.plain[_checksum_ok(fmt, use, found)])
+            continue
+        match = _match(fmt, use, normalized, found)
+        if match is not None:
+            matches.append(match)
     return matches
 
 

@@ -51,7 +51,8 @@ def shipment(
         match = carrier_from_service(service_text, number)
     inferred_key, found = findings_of(number_text, number, match.key if match else None)
     if match is not None and match.known and not found:
-        return Shipment(number, match.key, match.display, ())  # the common case
+        # The common case. tuple.__new__ is what Shipment() runs, without its Python-level call.
+        return tuple.__new__(Shipment, (number, match.key, match.display, (), False))
     findings = list(found)
     if match is None and inferred_key is not None:
         inferred = carrier_by_key(inferred_key)
