@@ -263,8 +263,8 @@ _CLEAN: tuple[None, tuple[Finding, ...]] = (None, ())
 def findings_of(
     raw: str, normalized: str, carrier_key: str | None
 ) -> tuple[str | None, tuple[Finding, ...]]:
-    """The `inferred_carrier` and `findings` of `check_tracking(raw, carrier_key)`, whose
-    `normalize_tracking_number(raw)` the caller has already made (its `number`)."""
+    """The `inferred_carrier` and `findings` of `check_tracking(raw, carrier_key)`, for a caller
+    that has made `normalized = normalize_tracking_number(raw)` already (the check's `number`)."""
     problem = _text_problem(raw, normalized)
     if problem is not None:
         return None, (problem,)

@@ -44,7 +44,8 @@ def shipment(
         if refused is not None:
             # Only the number's own problems besides: no carrier is inferred for a refused one.
             _, found = findings_of(number_text, number, OTHER)
-            return _shipment(number, OTHER, "", [_refused(refused), *found])
+            refusal = Finding("invalid_carrier", Severity.ERROR, refused)
+            return _shipment(number, OTHER, "", [refusal, *found])
         if match is None:
             match = normalize_carrier(given, number)
     elif service_text and service_text.strip():
@@ -88,10 +89,6 @@ def _carrier_text(given: str) -> tuple[str | None, CarrierMatch | None]:
     if refused is not None or needs_number(given):
         return refused, None
     return None, normalize_carrier(given)
-
-
-def _refused(reason: str) -> Finding:
-    return Finding("invalid_carrier", Severity.ERROR, reason)
 
 
 def _shipment(number: str, key: str, display: str, findings: list[Finding]) -> Shipment:
