@@ -4,7 +4,7 @@
 everything the tracking code says about it: `shipment` under every carrier text and service text of
 `CARRIER_TEXTS`/`SERVICE_TEXTS`, `check_tracking` under every carrier key, `identify` for every
 carrier, and `normalize_tracking_number`. It was written by main's code before the per-label fast
-path, so the test proves the fast path answers exactly as the code it replaced.
+path (main at 2207639), so the test proves the fast path answers exactly as the code it replaced.
 
 Regenerate (only when a change of behaviour is intended) with the code to freeze on the path first,
 e.g. main's:
