@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from fwfulfill.constants import MAX_LABEL_LENGTH
 from fwfulfill.error_codes import Severity
@@ -18,14 +18,19 @@ from fwfulfill.tracking.carrier_formats import (
     has_formats,
     issues,
 )
-from fwfulfill.tracking.carriers import carrier_by_key
+from fwfulfill.tracking.carriers import all_carriers, carrier_by_key
 from fwfulfill.tracking.excel import (
     EXCEL_SIGNIFICANT_DIGITS,
     looks_like_scientific_notation,
     looks_rounded_by_excel,
     with_lost_zeros_restored,
 )
-from fwfulfill.tracking.identify import FormatMatch, identify, normalize_tracking_number
+from fwfulfill.tracking.identify import (
+    FormatMatch,
+    identify,
+    identify_normalized,
+    normalize_tracking_number,
+)
 
 # Letters and digits as on every label, and inner hyphens: LaserShip's 1LS7 numbers end in -1.
 _TRACKING_CHARACTERS = re.compile(r"[A-Z0-9]+(?:-[A-Z0-9]+)*")
@@ -33,15 +38,15 @@ _CANADA_POST_DIGITS = 16  # the numeric Canada Post format; Excel drops its lead
 _TEXT_HINT = "Re-export the file with the tracking column formatted as Text."
 
 
-@dataclass(frozen=True)
-class Finding:
+# Immutable records, built for every label of a large file: named tuples cost a third of a frozen
+# dataclass to build.
+class Finding(NamedTuple):
     code: str  # a catalogue code
     severity: Severity
     message: str
 
 
-@dataclass(frozen=True)
-class TrackingCheck:
+class TrackingCheck(NamedTuple):
     number: str  # normalised: what is sent
     inferred_carrier: (
         str | None
@@ -62,9 +67,10 @@ def _text_problem(raw: str, number: str) -> Finding | None:
     """What makes the text unusable whatever the carrier: empty, Excel notation, odd characters."""
     if not number:
         return Finding("missing_tracking", Severity.ERROR, "The tracking number is empty.")
-    if raw.isascii() and raw.isalnum() and len(number) <= MAX_LABEL_LENGTH:
+    # (An ASCII text's bytes say what its characters say, and are quicker to ask.)
+    if raw.isascii() and raw.encode().isalnum() and len(number) <= MAX_LABEL_LENGTH:
         # Plain letters and digits: not Excel notation (no `.,+`), nothing but label characters.
-        return _placeholder_problem(raw, number)
+        return _placeholder_problem(raw) if _is_placeholder(number) else None
     if looks_like_scientific_notation(raw):
         message = (
             f"{raw.strip()} is Excel's scientific notation: the real digits are lost. {_TEXT_HINT}"
@@ -81,14 +87,12 @@ def _text_problem(raw: str, number: str) -> Finding | None:
             f"{raw.strip()!r} has characters no tracking number uses (only letters and digits)."
         )
         return Finding("invalid_tracking", Severity.ERROR, message)
-    return _placeholder_problem(raw, number)
+    return _placeholder_problem(raw) if _is_placeholder(number) else None
 
 
-def _placeholder_problem(raw: str, number: str) -> Finding | None:
-    if _is_placeholder(number):
-        message = f"{raw.strip()!r} is a placeholder, not a tracking number: fill in the real one."
-        return Finding("invalid_tracking", Severity.ERROR, message)
-    return None
+def _placeholder_problem(raw: str) -> Finding:
+    message = f"{raw.strip()!r} is a placeholder, not a tracking number: fill in the real one."
+    return Finding("invalid_tracking", Severity.ERROR, message)
 
 
 # What spreadsheets hold before a label exists. No carrier's number is this short, only letters, or
@@ -99,12 +103,11 @@ _PLACEHOLDER_WORDS = frozenset({"TBD", "TBA", "PENDING", "NONE", "NULL", "UNKNOW
 
 def _is_placeholder(number: str) -> bool:
     plain = number.replace("-", "")
-    return (
-        len(plain) < _MIN_LENGTH
-        or plain.isalpha()
-        or plain in _PLACEHOLDER_WORDS
-        or (plain.isdigit() and plain.count(plain[0]) == len(plain))  # one digit repeated
-    )
+    if len(plain) < _MIN_LENGTH or plain.isalpha():
+        return True
+    if plain.encode().isdigit() if plain.isascii() else plain.isdigit():  # not one of the words
+        return not plain.strip(plain[0])  # one digit repeated
+    return plain in _PLACEHOLDER_WORDS
 
 
 def _validates(carrier_key: str | None, matches: Sequence[FormatMatch]) -> bool:
@@ -235,6 +238,12 @@ def _passes(carrier_key: str, matches: tuple[FormatMatch, ...]) -> bool:
     return not _carrier_findings("", carrier_key, matches)
 
 
+# The known carriers whose numbers the courier data can check (a fixed set).
+_CHECKABLE: frozenset[str] = frozenset(
+    carrier.key for carrier in all_carriers() if has_formats(carrier.key)
+)
+
+
 def check_tracking(number: str, carrier_key: str | None) -> TrackingCheck:
     """Check a tracking number against its carrier's key; `None` means no carrier was given.
 
@@ -243,19 +252,35 @@ def check_tracking(number: str, carrier_key: str | None) -> TrackingCheck:
     gets only the Excel and character checks, as do carriers without a public number format.
     """
     normalized = normalize_tracking_number(number)
-    problem = _text_problem(number, normalized)
+    inferred_carrier, findings = findings_of(number, normalized, carrier_key)
+    # tuple.__new__ is what TrackingCheck() runs, without its Python-level call.
+    return tuple.__new__(TrackingCheck, (normalized, inferred_carrier, findings))
+
+
+_CLEAN: tuple[None, tuple[Finding, ...]] = (None, ())
+
+
+def findings_of(
+    raw: str, normalized: str, carrier_key: str | None
+) -> tuple[str | None, tuple[Finding, ...]]:
+    """The `inferred_carrier` and `findings` of `check_tracking(raw, carrier_key)`, for a caller
+    that has made `normalized = normalize_tracking_number(raw)` already (the check's `number`)."""
+    problem = _text_problem(raw, normalized)
     if problem is not None:
-        return TrackingCheck(normalized, None, (problem,))
-    known = carrier_key if carrier_key is not None and carrier_by_key(carrier_key) else None
-    checkable = known if known is not None and has_formats(known) else None
-    matches = identify(normalized, for_carrier=checkable)
+        return None, (problem,)
+    # Without a text problem the number is letters, digits and inner hyphens, upper case: normal
+    # already, so `identify` would find it unchanged by normalising again.
+    checkable = carrier_key if carrier_key in _CHECKABLE else None
+    matches = identify_normalized(normalized, checkable)
     if checkable is not None and _passes(checkable, tuple(matches)):
-        return TrackingCheck(normalized, None, ())
+        return _CLEAN
+    known = carrier_key if carrier_key is not None and carrier_by_key(carrier_key) else None
     damage = _excel_damage(normalized, known, matches)
     if damage is not None:
-        return TrackingCheck(normalized, None, (damage,))
+        return None, (damage,)
     if carrier_key is None:
-        return _inferred(normalized, matches)
+        inferred = _inferred(normalized, matches)
+        return inferred.inferred_carrier, inferred.findings
     if known is None or not has_formats(known):
-        return TrackingCheck(normalized, None, ())
-    return TrackingCheck(normalized, None, _carrier_findings(normalized, known, matches))
+        return _CLEAN
+    return None, _carrier_findings(normalized, known, matches)

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
 from functools import cache, lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
-from fwfulfill.tracking.carrier_formats import S10_POSTS, distinctive_rule, worth_trying
+from fwfulfill.tracking.carrier_formats import DISTINCTIVE_FORMATS, S10_POSTS, worth_trying
 from fwfulfill.tracking.checksums import checksum_function
-from fwfulfill.tracking.courier_data import Lookup, TrackingFormat, load_formats
+from fwfulfill.tracking.courier_data import TrackingFormat, load_formats
 
 try:  # the regex parser: `re._parser` since Python 3.11, `sre_parse` before
     from re import _constants as _regex_constants  # type: ignore[attr-defined]
@@ -30,8 +28,7 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
 _WHITESPACE = re.compile(r"\s+")
 
 
-@dataclass(frozen=True)
-class FormatMatch:
+class FormatMatch(NamedTuple):  # immutable; a named tuple hashes at C speed (see check._passes)
     courier_code: str  # of the courier data ("usps", "s10", "dhl"...), not a carrier key
     format_id: str
     format_name: str
@@ -43,79 +40,109 @@ class FormatMatch:
 
 def normalize_tracking_number(raw: str) -> str:
     """Trimmed, without any inner whitespace or Excel's leading `'` text marker, upper-cased."""
-    if raw.isascii() and raw.isalnum() and raw == raw.upper():
-        return raw  # already normal: the common case, checked at C speed
+    if raw.isascii():  # then its bytes say the same as its characters, and are quicker to ask
+        plain = raw.encode()
+        if plain.isalnum() and plain == plain.upper():
+            return raw  # already normal: the common case
     text = raw.translate(_INVISIBLE).strip().removeprefix("'")
     return _WHITESPACE.sub("", text).upper()
 
 
-def _checksum_ok(
-    fmt: TrackingFormat, check: Callable[[str, str], bool] | None, groups: dict[str, str | Any]
-) -> bool | None:
-    if check is None:
-        return None
-    # An empty group counts as absent, as in the courier data's own implementations.
-    serial, check_digit = groups.get("SerialNumber") or None, groups.get("CheckDigit") or None
-    if serial is None or check_digit is None:
-        return False
-    if fmt.serial_prefix is not None:
-        serial = fmt.serial_prefix.apply(serial)
-    return check(serial, check_digit)
-
-
 def _match(fmt: TrackingFormat, use: _Use, number: str, found: re.Match[str]) -> FormatMatch | None:
     """`use`: what of the format `_match` needs, prepared once (see `_Use`)."""
-    lookups, check = use
+    if use.plain is not None:  # no lookups, no distinctive rule: only the check digit varies
+        return use.plain[_checksum_ok(fmt, use, found)]
     # The number is normalised (no whitespace anywhere), so neither is any group of it; a group
-    # that matched nothing (None or "") counts as absent.
-    groups = found.groupdict()
+    # that matched nothing (None or "") counts as absent. Only the groups used are fetched.
     issuer = None
-    if lookups or fmt.required_lookups:
-        entries = {lookup.name: lookup.find(groups.get(lookup.group) or "") for lookup in lookups}
+    if use.lookups or fmt.required_lookups:
+        entries = {
+            lookup.name: lookup.find(_group(found, lookup.group) or "") for lookup in use.lookups
+        }
         # `validation.additional.exists`: an S10 suffix must be a real country (RB123456785XX is
         # not).
         if any(entries.get(name) is None for name in fmt.required_lookups):
             return None
         courier_entry = entries.get("Courier")
         issuer = None if courier_entry is None else str(courier_entry.get("courier"))
-    rule = distinctive_rule(fmt.format_id, number)
+    rule = use.rule
     carrier_key = None
     if rule is not None:
-        carrier_key = rule.carrier_key or S10_POSTS.get(groups.get("CountryCode") or "")
-    return _format_match(
-        fmt, _checksum_ok(fmt, check, groups), rule is not None, carrier_key, issuer
-    )
+        if number.startswith(rule.prefixes):
+            carrier_key = rule.carrier_key or S10_POSTS.get(_group(found, "CountryCode") or "")
+        else:
+            rule = None
+    checksum_ok = _checksum_ok(fmt, use, found)
+    key = (fmt.courier_code, fmt.format_id, checksum_ok, rule is not None, carrier_key, issuer)
+    known = _MATCHES.get(key)
+    return known if known is not None else _format_match(key, fmt.name)
 
 
-# What `_match` needs of a format besides the format: the lookups whose answer it uses (UPS's 23
-# service types are not) and the format's check-digit function, if it has one.
-_Use = tuple[tuple[Lookup, ...], Callable[[str, str], bool] | None]
+def _checksum_ok(fmt: TrackingFormat, use: _Use, found: re.Match[str]) -> bool | None:
+    """None when the format has no check digit."""
+    if use.check is None:
+        return None
+    # An empty group counts as absent, as in the courier data's own implementations.
+    serial = found[use.serial] if use.serial else None
+    check_digit = found[use.check_digit] if use.check_digit else None
+    if not serial or not check_digit:
+        return False
+    if fmt.serial_prefix is not None:
+        serial = fmt.serial_prefix.apply(serial)
+    return use.check(serial, check_digit)
+
+
+def _group(found: re.Match[str], name: str) -> str | None:
+    """The group's text, or None when it matched nothing or the regex has no such group."""
+    return found[name] if name in found.re.groupindex else None
+
+
+class _Use:
+    """What `_match` needs of a format besides the format, prepared once: the lookups whose answer
+    it uses (UPS's 23 service types are not), the check-digit function, the names of the serial and
+    check-digit groups when the regex has them, the format's distinctive-format rule, and for a
+    plain format its matches."""
+
+    __slots__ = ("check", "check_digit", "lookups", "plain", "rule", "serial")
+
+    def __init__(self, fmt: TrackingFormat, pattern: re.Pattern[str]) -> None:
+        self.lookups = tuple(
+            lookup
+            for lookup in fmt.lookups
+            if lookup.name == "Courier" or lookup.name in fmt.required_lookups
+        )
+        self.check = None if fmt.checksum is None else checksum_function(fmt.checksum)
+        names = pattern.groupindex
+        self.serial = "SerialNumber" if "SerialNumber" in names else None
+        self.check_digit = "CheckDigit" if "CheckDigit" in names else None
+        self.rule = DISTINCTIVE_FORMATS.get(fmt.format_id)
+        # A format without lookups or a distinctive rule has one match per check-digit verdict.
+        self.plain: dict[bool | None, FormatMatch] | None = None
+        if not (self.lookups or fmt.required_lookups or self.rule):
+            self.plain = {
+                ok: FormatMatch(fmt.courier_code, fmt.format_id, fmt.name, ok, False)
+                for ok in (True, False, None)
+            }
+
 
 # A match is immutable and says the same of every number of its kind: one object per kind.
-_MATCHES: dict[tuple[str, str, bool | None, bool, str | None, str | None], FormatMatch] = {}
+_Kind = tuple[str, str, bool | None, bool, str | None, str | None]
+_MATCHES: dict[_Kind, FormatMatch] = {}
 
 
-def _format_match(
-    fmt: TrackingFormat,
-    checksum_ok: bool | None,
-    distinctive: bool,
-    carrier_key: str | None,
-    issuer: str | None,
-) -> FormatMatch:
-    key = (fmt.courier_code, fmt.format_id, checksum_ok, distinctive, carrier_key, issuer)
-    found = _MATCHES.get(key)
-    if found is None:
-        found = FormatMatch(
-            courier_code=fmt.courier_code,
-            format_id=fmt.format_id,
-            format_name=fmt.name,
-            checksum_ok=checksum_ok,
-            distinctive=distinctive,
-            carrier_key=carrier_key,
-            issuer=issuer,
-        )
-        if len(_MATCHES) < _MAX_KINDS:  # bounded: issuers come from a fixed table anyway
-            _MATCHES[key] = found
+def _format_match(key: _Kind, format_name: str) -> FormatMatch:
+    courier_code, format_id, checksum_ok, distinctive, carrier_key, issuer = key
+    found = FormatMatch(
+        courier_code=courier_code,
+        format_id=format_id,
+        format_name=format_name,
+        checksum_ok=checksum_ok,
+        distinctive=distinctive,
+        carrier_key=carrier_key,
+        issuer=issuer,
+    )
+    if len(_MATCHES) < _MAX_KINDS:  # bounded: issuers come from a fixed table anyway
+        _MATCHES[key] = found
     return found
 
 
@@ -131,13 +158,24 @@ def identify(number: str, *, for_carrier: str | None = None) -> list[FormatMatch
     normalized = normalize_tracking_number(number)
     if not normalized:
         return []
-    candidates = _plausible(len(normalized), normalized[:2], for_carrier)
-    return [
-        match
-        for fmt, pattern, use in candidates
-        if (found := pattern.fullmatch(normalized)) is not None
-        and (match := _match(fmt, use, normalized, found)) is not None
-    ]
+    return identify_normalized(normalized, for_carrier)
+
+
+def identify_normalized(normalized: str, for_carrier: str | None = None) -> list[FormatMatch]:
+    """`identify` of a number that is already normalised and not empty (normalising it again would
+    change nothing): the checks' own path, which has normalised it once already."""
+    matches = []
+    for fmt, pattern, use in _plausible(len(normalized), normalized[:2], for_carrier):
+        found = pattern.fullmatch(normalized)
+        if found is None:
+            continue
+        if use.plain is not None:  # `_match` of a plain format, without the call
+            matches.append(use.plain[_checksum_ok(fmt, use, found)])
+            continue
+        match = _match(fmt, use, normalized, found)
+        if match is not None:
+            matches.append(match)
+    return matches
 
 
 @cache
@@ -148,7 +186,7 @@ def _candidates(
     the lookups `_match` uses: a 22-digit number is tried against a handful of regexes instead of
     all 39 (this is the hot path of a large import)."""
     return tuple(
-        (fmt, compact, _use(fmt))
+        (fmt, compact, _Use(fmt, compact))
         for fmt, compact, (low, high) in _widths()
         if low <= length <= high
         and (for_carrier is None or worth_trying(for_carrier, fmt.courier_code, fmt.format_id))
@@ -270,23 +308,66 @@ def _characters(members: Any) -> frozenset[str] | None:
     return frozenset(characters)
 
 
-def _use(fmt: TrackingFormat) -> _Use:
-    lookups = tuple(
-        lookup
-        for lookup in fmt.lookups
-        if lookup.name == "Courier" or lookup.name in fmt.required_lookups
-    )
-    return lookups, None if fmt.checksum is None else checksum_function(fmt.checksum)
-
-
 @cache
 def _widths() -> tuple[tuple[TrackingFormat, re.Pattern[str], tuple[int, int]], ...]:
     # The data's `\s*` between characters matches nothing in a normalised number (it has no
     # whitespace), so the regex without them matches the same numbers with the same groups, three
-    # times faster; and the parser gives the exact range of lengths it accepts.
+    # times faster; its unnamed groups, which nothing reads, are made non-capturing (twice faster
+    # again); and the parser gives the exact range of lengths it accepts.
     widths = []
     for fmt in load_formats():
-        compact = re.compile(fmt.pattern.pattern.replace("\\s*", ""), fmt.pattern.flags)
+        compact_text = without_unnamed_groups(fmt.pattern.pattern.replace("\\s*", ""))
+        compact = re.compile(compact_text, fmt.pattern.flags)
         low, high = _regex_parser.parse(compact.pattern).getwidth()
         widths.append((fmt, compact, (int(low), int(high))))
     return tuple(widths)
+
+
+# A back reference by number, or a conditional on a group, counts the unnamed groups.
+_COUNTS_GROUPS = re.compile(r"\\[1-9]|\(\?\(")
+
+
+def without_unnamed_groups(pattern: str) -> str:
+    """The regex with every unnamed capturing group `(` written `(?:`: it matches the same texts
+    with the same named groups, without recording what `([0-9]){22}` captured 22 times over.
+
+    Escapes and character classes (`[(]`, `[]()]`, `[^]()]`) are copied as they are; a regex that
+    refers to a group by number, or is verbose (`#` starts a comment), is returned unchanged."""
+    if _COUNTS_GROUPS.search(pattern) or re.compile(pattern).flags & re.VERBOSE:
+        return pattern
+    out: list[str] = []
+    index, size = 0, len(pattern)
+    while index < size:
+        char = pattern[index]
+        if char == "\\":
+            out.append(pattern[index : index + 2])
+            index += 2
+        elif char == "[":
+            end = _class_end(pattern, index)
+            out.append(pattern[index:end])
+            index = end
+        elif char == "(" and not pattern.startswith("?", index + 1):
+            out.append("(?:")
+            index += 1
+        else:
+            out.append(char)
+            index += 1
+    return "".join(out)
+
+
+def _class_end(pattern: str, start: int) -> int:
+    """The index just after the character class that opens at `start`: a `]` right after `[` or
+    `[^` is a member, and an escaped character never closes it."""
+    index = start + 1
+    if pattern.startswith("^", index):
+        index += 1
+    if pattern.startswith("]", index):
+        index += 1
+    while index < len(pattern):
+        if pattern[index] == "\\":
+            index += 2
+        elif pattern[index] == "]":
+            return index + 1
+        else:
+            index += 1
+    return len(pattern)  # unterminated: re.compile reports it

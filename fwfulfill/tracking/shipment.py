@@ -7,12 +7,12 @@ spelling, the tracking-number checks, and a carrier inferred only from a distinc
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from fwfulfill.api.models import carrier_text_problem
 from fwfulfill.error_codes import Severity
-from fwfulfill.tracking import Finding, check_tracking, normalize_tracking_number
+from fwfulfill.tracking import Finding, normalize_tracking_number
 from fwfulfill.tracking.carriers import (
     OTHER,
     CarrierMatch,
@@ -21,10 +21,10 @@ from fwfulfill.tracking.carriers import (
     needs_number,
     normalize_carrier,
 )
+from fwfulfill.tracking.check import findings_of
 
 
-@dataclass(frozen=True, slots=True)
-class Shipment:
+class Shipment(NamedTuple):  # built for every label: a named tuple is the cheapest immutable record
     tracking_number: str  # normalised: exactly what is sent
     carrier_key: str  # canonical key, or "other"
     tracking_company: str  # what is sent as trackingCompany ("" when no carrier could be found)
@@ -36,26 +36,31 @@ def shipment(
     carrier_text: str | None, number_text: str, *, service_text: str | None = None
 ) -> Shipment:
     """Normalise and check one label; `service_text` names the carrier when no carrier is given."""
-    number = normalize_tracking_number(number_text)
-    findings: list[Finding] = []
+    number = normalize_tracking_number(number_text)  # the number checked and sent
     given = (carrier_text or "").strip()
-    refused = _carrier_text_problem(given) if given else None
-    if refused is not None:
-        # Only the number's own problems besides: no carrier is inferred for a refused one.
-        check = check_tracking(number_text, OTHER)
-        findings = [Finding("invalid_carrier", Severity.ERROR, refused), *check.findings]
-        return _shipment(check.number, OTHER, "", findings)
-    match = _carrier(given, number) if given else None
-    if match is None and service_text and service_text.strip():
+    match = None
+    if given:
+        refused, match = _carrier_text(given)
+        if refused is not None:
+            # Only the number's own problems besides: no carrier is inferred for a refused one.
+            _, found = findings_of(number_text, number, OTHER)
+            refusal = Finding("invalid_carrier", Severity.ERROR, refused)
+            return _shipment(number, OTHER, "", [refusal, *found])
+        if match is None:
+            match = normalize_carrier(given, number)
+    elif service_text and service_text.strip():
         match = carrier_from_service(service_text, number)
-    check = check_tracking(number_text, match.key if match else None)
-    findings.extend(check.findings)
-    if match is None and check.inferred_carrier is not None:
-        inferred = carrier_by_key(check.inferred_carrier)
+    inferred_key, found = findings_of(number_text, number, match.key if match else None)
+    if match is not None and match.known and not found:
+        # The common case. tuple.__new__ is what Shipment() runs, without its Python-level call.
+        return tuple.__new__(Shipment, (number, match.key, match.display, (), False))
+    findings = list(found)
+    if match is None and inferred_key is not None:
+        inferred = carrier_by_key(inferred_key)
         if inferred is not None:
             match = normalize_carrier(inferred.display, number)
     if match is None:
-        if not check.has_errors:
+        if not any(finding.severity is Severity.ERROR for finding in found):
             findings.append(
                 Finding(
                     "missing_carrier",
@@ -63,7 +68,7 @@ def shipment(
                     "No carrier is given for this tracking number.",
                 )
             )
-        return _shipment(check.number, OTHER, "", findings)
+        return _shipment(number, OTHER, "", findings)
     if not match.known:
         findings.append(
             Finding(
@@ -72,26 +77,18 @@ def shipment(
                 f"carrier {match.display!r} is not one fwfulfill knows; it is sent as written.",
             )
         )
-    return _shipment(check.number, match.key, match.display, findings)
+    return _shipment(number, match.key, match.display, findings)
 
 
 @lru_cache(maxsize=1024)
-def _carrier_text_problem(given: str) -> str | None:
-    # A file repeats a handful of carrier texts on every row: each is judged once.
-    return carrier_text_problem(given)
-
-
-@lru_cache(maxsize=1024)
-def _carrier_for_text(given: str) -> CarrierMatch | None:
-    """The carrier a text names whatever the number, or None when the number decides (a bare
-    "DHL", see `normalize_carrier`): the same answer for every number, so kept per text."""
-    match = normalize_carrier(given)
-    return None if needs_number(given) else match
-
-
-def _carrier(given: str, number: str) -> CarrierMatch:
-    match = _carrier_for_text(given)
-    return match if match is not None else normalize_carrier(given, number)
+def _carrier_text(given: str) -> tuple[str | None, CarrierMatch | None]:
+    """Why the carrier text is refused (or None), and the carrier it names whatever the number:
+    None when the number decides (a bare "DHL", see `normalize_carrier`). A file repeats a handful
+    of carrier texts on every row: each is judged once."""
+    refused = carrier_text_problem(given)
+    if refused is not None or needs_number(given):
+        return refused, None
+    return None, normalize_carrier(given)
 
 
 def _shipment(number: str, key: str, display: str, findings: list[Finding]) -> Shipment:
