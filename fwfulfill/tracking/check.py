@@ -253,8 +253,7 @@ def check_tracking(number: str, carrier_key: str | None) -> TrackingCheck:
     """
     normalized = normalize_tracking_number(number)
     inferred_carrier, findings = findings_of(number, normalized, carrier_key)
-    # tuple.__new__ is what TrackingCheck() runs, without its Python-level call.
-    return tuple.__new__(TrackingCheck, (normalized, inferred_carrier, findings))
+    return TrackingCheck(normalized, inferred_carrier, findings)
 
 
 _CLEAN: tuple[None, tuple[Finding, ...]] = (None, ())

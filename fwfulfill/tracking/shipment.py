@@ -52,8 +52,7 @@ def shipment(
         match = carrier_from_service(service_text, number)
     inferred_key, found = findings_of(number_text, number, match.key if match else None)
     if match is not None and match.known and not found:
-        # The common case. tuple.__new__ is what Shipment() runs, without its Python-level call.
-        return tuple.__new__(Shipment, (number, match.key, match.display, (), False))
+        return Shipment(number, match.key, match.display, ())  # the common case
     findings = list(found)
     if match is None and inferred_key is not None:
         inferred = carrier_by_key(inferred_key)
