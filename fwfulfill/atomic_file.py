@@ -70,10 +70,15 @@ def write_atomically(path: Path, data: bytes | str, *, mode: int | None = None) 
 
 @contextmanager
 def open_text_atomically(
-    path: Path, *, encoding: str = "utf-8", newline: str | None = None, mode: int | None = None
+    path: Path,
+    *,
+    encoding: str = "utf-8",
+    newline: str | None = None,
+    mode: int | None = None,
+    replace: bool = True,
 ) -> Iterator[TextIO]:
     """A text handle whose content replaces `path` when the block ends without an exception."""
-    with open_atomically(path, mode=mode) as raw:
+    with open_atomically(path, mode=mode, replace=replace) as raw:
         text = io.TextIOWrapper(raw, encoding=encoding, newline=newline)
         yield text
         text.flush()
@@ -81,12 +86,16 @@ def open_text_atomically(
 
 
 @contextmanager
-def open_atomically(path: Path, *, mode: int | None = None) -> Iterator[BinaryIO]:
+def open_atomically(
+    path: Path, *, mode: int | None = None, replace: bool = True
+) -> Iterator[BinaryIO]:
     """A binary handle whose content replaces `path` when the block ends without an exception;
     on an exception the target is untouched and the temporary file removed.
 
     `mode`: the new file's mode. None keeps the mode of the file it replaces, and gives a new file
-    0600 (reports hold names and addresses)."""
+    0600 (reports hold names and addresses). `replace` False: the file is placed only where
+    nothing is, checked as it is placed (`FileExistsError` otherwise, the other file untouched),
+    not earlier: a file made at `path` while the content was being produced is never lost."""
     target = resolve_target(path)
     previous = _existing(target)
     descriptor, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
@@ -97,12 +106,30 @@ def open_atomically(path: Path, *, mode: int | None = None) -> Iterator[BinaryIO
             handle.flush()
             _set_mode(handle.fileno(), mode, previous)
             os.fsync(handle.fileno())
-        replace_file(temporary, target)
+        if replace:
+            replace_file(temporary, target)
+        else:
+            _place_new(temporary, target)
     except BaseException:
         with contextlib.suppress(OSError):
             temporary.unlink()
         raise
     _sync_directory(target.parent)
+
+
+def _place_new(temporary: Path, target: Path) -> None:
+    """Give `temporary` the name `target` only if nothing has it: FileExistsError otherwise. A
+    hard link takes the name atomically; where the file system has none (FAT, some network
+    shares), an empty file made with O_EXCL takes it and the content is moved over that."""
+    try:
+        os.link(temporary, target)
+    except FileExistsError:
+        raise
+    except OSError:
+        os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE))
+        replace_file(temporary, target)
+        return
+    os.unlink(temporary)
 
 
 def _existing(target: Path) -> os.stat_result | None:

@@ -284,6 +284,28 @@ def test_output_file_is_written_whole_and_not_replaced_without_force(
     assert target.read_text(encoding="utf-8").startswith("order,")
 
 
+def test_a_file_made_while_the_orders_were_read_is_not_replaced_without_force(
+    tmp_path: Path,
+) -> None:
+    """The target is checked before the shop is read and again as the file is placed: a file
+    another program wrote there meanwhile is refused (exit 2), never replaced."""
+    from fwfulfill.errors import InputError
+    from fwfulfill.usecases.export_formats import check_export_target, write_export
+
+    target = tmp_path / "labels.csv"
+    check_export_target(target, force=False)  # free when the export starts
+    target.write_text("theirs\n", encoding="utf-8")  # written while the orders are read
+    with pytest.raises(InputError) as refused:
+        write_export("order,sku\n", target, excel=False)
+    assert refused.value.code == "export_file_exists"
+    assert str(target) in refused.value.message
+    assert target.read_text(encoding="utf-8") == "theirs\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["labels.csv"]
+
+    write_export("order,sku\n", target, excel=False, force=True)
+    assert target.read_text(encoding="utf-8") == "order,sku\n"
+
+
 def test_excel_writes_utf8_with_a_bom(cli: Cli, start_sandbox: Any, tmp_path: Path) -> None:
     shop = start_sandbox()
     plain, excel = tmp_path / "plain.csv", tmp_path / "excel.csv"

@@ -392,6 +392,57 @@ def test_atomic_write_that_fails_leaves_the_old_file_and_no_temporary(tmp_path: 
     assert [p.name for p in tmp_path.iterdir()] == ["state.json"]
 
 
+def _made_meanwhile(target: Path) -> None:
+    """A file another program writes at the target while fwfulfill produces its content."""
+    from fwfulfill.atomic_file import open_atomically
+
+    with open_atomically(target, replace=False) as handle:
+        handle.write(b"ours")
+        target.write_text("theirs")
+
+
+def test_atomic_write_without_replace_never_replaces_a_file_made_meanwhile(
+    tmp_path: Path, umask_022: None
+) -> None:
+    from fwfulfill.atomic_file import open_atomically
+
+    target = tmp_path / "labels.csv"
+    with pytest.raises(FileExistsError):
+        _made_meanwhile(target)
+    assert target.read_text() == "theirs"
+    assert [p.name for p in tmp_path.iterdir()] == ["labels.csv"]  # no temporary left
+
+    free = tmp_path / "free.csv"
+    with open_atomically(free, replace=False) as handle:
+        handle.write(b"ours")
+    assert free.read_text() == "ours"
+    assert mode_of(free) == 0o600
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["free.csv", "labels.csv"]
+
+
+def test_atomic_write_without_replace_where_the_file_system_has_no_hard_links(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """FAT and some network shares refuse hard links: the name is then taken with O_EXCL."""
+    from fwfulfill.atomic_file import open_atomically
+
+    def no_hard_links(source: object, target: object) -> None:
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", no_hard_links)
+    target = tmp_path / "labels.csv"
+    with pytest.raises(FileExistsError):
+        _made_meanwhile(target)
+    assert target.read_text() == "theirs"
+    assert [p.name for p in tmp_path.iterdir()] == ["labels.csv"]
+
+    free = tmp_path / "free.csv"
+    with open_atomically(free, replace=False) as handle:
+        handle.write(b"ours")
+    assert free.read_text() == "ours"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["free.csv", "labels.csv"]
+
+
 def test_config_and_credentials_written_0600_under_umask_000(
     cli: Cli, start_sandbox: Any, umask_000: None
 ) -> None:

@@ -320,8 +320,17 @@ def check_export_target(path: Path, *, force: bool) -> None:
     check_writable(path)
 
 
-def write_export(text: str, path: Path, *, excel: bool) -> None:
-    """Replace `path` whole with `text` (UTF-8, with a BOM for Excel); 0600 when new: it holds
-    customers' names and addresses."""
-    with open_text_atomically(path, encoding="utf-8-sig" if excel else "utf-8", newline="") as out:
-        out.write(text)
+def write_export(text: str, path: Path, *, excel: bool, force: bool = False) -> None:
+    """Write `text` to `path` whole (UTF-8, with a BOM for Excel); 0600 when new: it holds
+    customers' names and addresses. Without `force` a file that appeared at `path` since
+    `check_export_target` (while the orders were read) is refused, never replaced."""
+    encoding = "utf-8-sig" if excel else "utf-8"
+    try:
+        with open_text_atomically(path, encoding=encoding, newline="", replace=force) as out:
+            out.write(text)
+    except FileExistsError:
+        raise InputError(
+            "export_file_exists",
+            f"{path} appeared while the orders were read; nothing was written to it.",
+            target="--output",
+        ) from None

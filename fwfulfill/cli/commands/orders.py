@@ -176,7 +176,7 @@ def export(
         if target is None:
             app_ctx.output.text(("\ufeff" if excel else "") + text)
         else:
-            write_export(text, target, excel=excel)
+            write_export(text, target, excel=excel, force=force)
         where = "stdout" if target is None else str(target)
         orders, items = counted(len(result.orders), "order"), counted(result.items, "item")
         app_ctx.output.info(
