@@ -316,7 +316,9 @@ def _widths() -> tuple[tuple[TrackingFormat, re.Pattern[str], tuple[int, int]], 
     # again); and the parser gives the exact range of lengths it accepts.
     widths = []
     for fmt in load_formats():
-        compact_text = without_unnamed_groups(fmt.pattern.pattern.replace("\\s*", ""))
+        compact_text = without_unnamed_groups(
+            fmt.pattern.pattern.replace("\\s*", ""), fmt.pattern.flags
+        )
         compact = re.compile(compact_text, fmt.pattern.flags)
         low, high = _regex_parser.parse(compact.pattern).getwidth()
         widths.append((fmt, compact, (int(low), int(high))))
@@ -327,13 +329,17 @@ def _widths() -> tuple[tuple[TrackingFormat, re.Pattern[str], tuple[int, int]], 
 _COUNTS_GROUPS = re.compile(r"\\[1-9]|\(\?\(")
 
 
-def without_unnamed_groups(pattern: str) -> str:
+def without_unnamed_groups(pattern: str, flags: int | None = None) -> str:
     """The regex with every unnamed capturing group `(` written `(?:`: it matches the same texts
     with the same named groups, without recording what `([0-9]){22}` captured 22 times over.
 
     Escapes and character classes (`[(]`, `[]()]`, `[^]()]`) are copied as they are; a regex that
-    refers to a group by number, or is verbose (`#` starts a comment), is returned unchanged."""
-    if _COUNTS_GROUPS.search(pattern) or re.compile(pattern).flags & re.VERBOSE:
+    refers to a group by number, or is verbose (`#` starts a comment), is returned unchanged.
+    `flags`: those of the compiled regex, inline ones included, when the caller has it; without
+    them the pattern is compiled to learn them."""
+    if flags is None:
+        flags = re.compile(pattern).flags
+    if _COUNTS_GROUPS.search(pattern) or flags & re.VERBOSE:
         return pattern
     out: list[str] = []
     index, size = 0, len(pattern)
