@@ -225,35 +225,27 @@ def print_cases(cases: list[dict[str, Any]]) -> None:
 
 
 def print_hotspots(hotspots: dict[str, list[dict[str, Any]]]) -> None:
-    print(
-        f"\ncProfile, top {TOP} by cumulative time (one run, profiler overhead included; "
-        "typer, click and import frames left out):"
-    )
-    print_table(
-        [["cumulative s", "own s", "calls", "function"]]
-        + [
-            [
-                f"{h['cumulative_seconds']:.2f}",
-                f"{h['own_seconds']:.2f}",
-                str(h["calls"]),
-                h["function"],
+    titles = {
+        "cumulative": "cumulative time (one run, profiler overhead included; typer, click and "
+        "import frames left out)",
+        "own": "own time",
+    }
+    for ranking, title in titles.items():
+        # The ranking's own figure first, then the other one.
+        first, second = ("cumulative", "own") if ranking == "cumulative" else ("own", "cumulative")
+        print(f"\ncProfile, top {TOP} by {title}:")
+        print_table(
+            [[f"{first} s", f"{second} s", "calls", "function"]]
+            + [
+                [
+                    f"{h[f'{first}_seconds']:.2f}",
+                    f"{h[f'{second}_seconds']:.2f}",
+                    str(h["calls"]),
+                    h["function"],
+                ]
+                for h in hotspots[ranking][:TOP]
             ]
-            for h in hotspots["cumulative"][:TOP]
-        ]
-    )
-    print(f"\ncProfile, top {TOP} by own time:")
-    print_table(
-        [["own s", "cumulative s", "calls", "function"]]
-        + [
-            [
-                f"{h['own_seconds']:.2f}",
-                f"{h['cumulative_seconds']:.2f}",
-                str(h["calls"]),
-                h["function"],
-            ]
-            for h in hotspots["own"][:TOP]
-        ]
-    )
+        )
 
 
 def main() -> None:
