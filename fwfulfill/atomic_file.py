@@ -127,7 +127,12 @@ def _place_new(temporary: Path, target: Path) -> None:
         raise
     except OSError:
         os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE))
-        replace_file(temporary, target)
+        try:
+            replace_file(temporary, target)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                target.unlink()  # the empty file that took the name is ours: not left behind
+            raise
         return
     os.unlink(temporary)
 

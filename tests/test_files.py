@@ -442,6 +442,15 @@ def test_atomic_write_without_replace_where_the_file_system_has_no_hard_links(
     assert free.read_text() == "ours"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["free.csv", "labels.csv"]
 
+    def replace_fails(source: object, target: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(os, "replace", replace_fails)
+    late = tmp_path / "late.csv"
+    with pytest.raises(PermissionError), open_atomically(late, replace=False) as handle:
+        handle.write(b"ours")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["free.csv", "labels.csv"]
+
 
 def test_config_and_credentials_written_0600_under_umask_000(
     cli: Cli, start_sandbox: Any, umask_000: None
