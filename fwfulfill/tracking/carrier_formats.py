@@ -29,6 +29,10 @@ class Distinctive:
     prefixes: tuple[str, ...]  # the number must start with one of these
     carrier_key: str | None  # None for S10: its country suffix names the post (see S10_POSTS)
 
+    def names(self, number: str) -> bool:
+        """Whether `number`, matched by the rule's format, is distinctive: it has the prefix."""
+        return number.startswith(self.prefixes)
+
 
 # The only formats that may infer a carrier or contradict a stated one: letter prefixes that no
 # other courier uses. A check-digit pass is weak evidence (about 10 % of random digit strings pass a
@@ -70,14 +74,6 @@ _ISSUED: dict[str, dict[str, frozenset[str] | None]] = {
 # numbers as a matter of course (worth nothing).
 S10_DELIVERERS: frozenset[str] = frozenset(S10_POSTS.values())
 S10_SHIPPERS: frozenset[str] = frozenset({"dhl_ecommerce"})
-
-
-def distinctive_rule(format_id: str, number: str) -> Distinctive | None:
-    """The distinctive-format rule that `number`, matched by `format_id`, satisfies, if any."""
-    rule = DISTINCTIVE_FORMATS.get(format_id)
-    if rule is None or not number.startswith(rule.prefixes):
-        return None
-    return rule
 
 
 def has_formats(carrier_key: str) -> bool:

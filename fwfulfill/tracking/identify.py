@@ -65,13 +65,10 @@ def _match(fmt: TrackingFormat, use: _Use, number: str, found: re.Match[str]) ->
             return None
         courier_entry = entries.get("Courier")
         issuer = None if courier_entry is None else str(courier_entry.get("courier"))
-    rule = use.rule
+    rule = use.rule if use.rule is not None and use.rule.names(number) else None
     carrier_key = None
     if rule is not None:
-        if number.startswith(rule.prefixes):
-            carrier_key = rule.carrier_key or S10_POSTS.get(_group(found, "CountryCode") or "")
-        else:
-            rule = None
+        carrier_key = rule.carrier_key or S10_POSTS.get(_group(found, "CountryCode") or "")
     checksum_ok = _checksum_ok(fmt, use, found)
     key = (fmt.courier_code, fmt.format_id, checksum_ok, rule is not None, carrier_key, issuer)
     known = _MATCHES.get(key)
